@@ -1,0 +1,106 @@
+"""The audit trail: append-only, hash-chained, with no foreign keys.
+
+Rows survive the deletion of anything they describe. Each row's hash covers the previous row's hash
+and this row's canonical content, so an edit, a deletion or a missing tail is detectable by
+`frame audit verify`. Database triggers refuse UPDATE and DELETE. No clinical text ever goes here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class Action(models.TextChoices):
+    # Authentication and sessions
+    LOGIN = "auth.login", "Signed in"
+    LOGIN_FAILED = "auth.login_failed", "Sign-in failed"
+    LOGOUT = "auth.logout", "Signed out"
+    MFA_ADDED = "auth.mfa_added", "Two-step method added"
+    MFA_REMOVED = "auth.mfa_removed", "Two-step method removed"
+    MFA_USED = "auth.mfa_used", "Two-step check passed"
+    MFA_FAILED = "auth.mfa_failed", "Two-step check failed"
+    PASSWORD_CHANGED = "auth.password_changed", "Password changed"
+    PASSWORD_RESET = "auth.password_reset", "Password reset"
+    SESSION_ENDED = "auth.session_ended", "Session ended"
+    # Practice and people
+    PRACTICE_CREATED = "practice.created", "Practice created"
+    INVITATION_SENT = "practice.invitation_sent", "Invitation sent"
+    INVITATION_ACCEPTED = "practice.invitation_accepted", "Invitation accepted"
+    INVITATION_REVOKED = "practice.invitation_revoked", "Invitation withdrawn"
+    ROLE_CHANGED = "practice.role_changed", "Role changed"
+    MEMBER_DEACTIVATED = "practice.member_deactivated", "Member deactivated"
+    # Clients
+    CLIENT_CREATED = "client.created", "Client record created"
+    CLIENT_VIEWED = "client.viewed", "Client record viewed"
+    CLIENT_UPDATED = "client.updated", "Client record updated"
+    CLIENT_STATUS_CHANGED = "client.status_changed", "Client status changed"
+    CARE_TEAM_CHANGED = "client.care_team_changed", "Care team changed"
+    PERSON_ADDED = "client.person_added", "Person in client's life added"
+    PERSON_UPDATED = "client.person_updated", "Person in client's life updated"
+    PERSON_REMOVED = "client.person_removed", "Person in client's life removed"
+    CLIENT_LIST_SEARCHED = "client.searched", "Client list searched"
+    # Audit and keys
+    AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
+    AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
+    KEYS_ROTATED = "keys.rotated", "Encryption keys rotated"
+    DATA_SEEDED = "system.seeded", "Synthetic data loaded"
+    ACCESS_DENIED = "access.denied", "Access refused"
+
+
+class AuditEvent(models.Model):
+    seq = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_role = models.CharField(max_length=32, blank=True)
+    practice_id = models.BigIntegerField(null=True, blank=True)
+    action = models.CharField(max_length=64, choices=Action.choices)
+    outcome = models.CharField(max_length=16, default="ok")
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    client_id = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=32, blank=True)
+    source_ip = models.CharField(max_length=64, blank=True)
+    # Names of things, never their contents: e.g. which fields changed, a status before and after.
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["client_id", "seq"], name="audit_client_idx"),
+            models.Index(fields=["actor_id", "seq"], name="audit_actor_idx"),
+            models.Index(fields=["practice_id", "seq"], name="audit_practice_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def canonical(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "occurred_at": self.occurred_at.isoformat(),
+            "actor_id": self.actor_id,
+            "actor_role": self.actor_role,
+            "practice_id": self.practice_id,
+            "action": self.action,
+            "outcome": self.outcome,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "client_id": self.client_id,
+            "request_id": self.request_id,
+            "source_ip": self.source_ip,
+            "detail": self.detail,
+        }
+
+    def compute_hash(self) -> str:
+        content = json.dumps(
+            self.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=True
+        )
+        return hashlib.sha256((self.prev_hash + content).encode()).hexdigest()

@@ -1,0 +1,83 @@
+"""EncryptedTextField: clinical free text sealed with AES-GCM, bound to its table, column and row.
+
+The model attribute always holds plaintext for the program. The database column holds the sealed
+form. Opening happens lazily on first read, because the primary key (part of the associated data)
+is only known once the row is loaded. Models using this field need a primary key that is set
+before saving (a UUID with a default); a system check enforces that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models.query_utils import DeferredAttribute
+
+from frame.lib import crypto
+
+
+class Sealed(str):
+    """A value exactly as stored: still sealed, not yet opened."""
+
+
+def context_for(model: type[models.Model], column: str, pk: Any) -> str:
+    return f"{model._meta.db_table}.{column}.{pk}"
+
+
+class _EncryptedAttribute(DeferredAttribute):
+    field: EncryptedTextField
+
+    def __get__(
+        self, instance: models.Model | None, owner: type[models.Model] | None = None
+    ) -> Any:
+        if instance is None:
+            return self
+        value = super().__get__(instance, owner)  # loads a deferred column when needed
+        if isinstance(value, Sealed):
+            value = crypto.open_sealed(value, context=self.field.context(instance))
+            instance.__dict__[self.field.attname] = value
+        return value
+
+    def __set__(self, instance: models.Model, value: Any) -> None:
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+    description = "Text encrypted at rest with AES-GCM"
+
+    def contribute_to_class(
+        self, cls: type[models.Model], name: str, private_only: bool = False
+    ) -> None:
+        super().contribute_to_class(cls, name, private_only)
+        setattr(cls, self.attname, _EncryptedAttribute(self))
+
+    def context(self, instance: models.Model) -> str:
+        if instance.pk is None:
+            raise ValueError(f"{type(instance).__name__} needs its primary key before encrypting.")
+        return context_for(type(instance), self.column, instance.pk)
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Sealed | None:
+        return None if value is None else Sealed(value)
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Sealed | None:
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or isinstance(value, Sealed):
+            return value
+        return Sealed(crypto.seal(str(value), context=self.context(model_instance)))
+
+    def get_prep_value(self, value: Any) -> Any:
+        # Only sealed values may reach the database; a plain string here means a bypass of pre_save
+        # (QuerySet.update, filter on the column), which would store or compare clinical text.
+        if value is None or isinstance(value, Sealed):
+            return value
+        raise TypeError(
+            f"{self.model.__name__}.{self.name} is encrypted: set it on an instance and save(), "
+            "never through update() or filter()."
+        )
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return str(getattr(obj, self.attname) or "")
+
+
+def encrypted_fields(model: type[models.Model]) -> list[EncryptedTextField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from frame.accounts import views as account_views
+from frame.accounts.admin_login import secure_admin_login
+
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "Frame administration"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("", include("frame.accounts.urls")),
+    path("clients/", include("frame.clients.urls")),
+    path("audit/", include("frame.audit.urls")),
+    path("account/", include("allauth.urls")),
+    path("django-admin/", admin.site.urls),
+]
