@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    name = "frame.demo"
+    label = "demo"
+    verbose_name = "Demo and benchmark data"
