@@ -34,6 +34,12 @@ _TEST_KEYRING = crypto.KeyRing.generate().to_json()
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 costs ~100 MB and real CPU per hash; tests that check hashing opt back in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _isolated_keyring(settings: Any) -> Any:
     """Tests use a throwaway key ring, never a real one."""
     settings.FRAME_KEYRING = _TEST_KEYRING

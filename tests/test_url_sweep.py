@@ -1,0 +1,226 @@
+"""Every URL in Frame refuses people who should not see it.
+
+The sweep walks the whole URLConf — Frame's apps, allauth and the Django admin — so a view added
+later is covered automatically. Each path parameter needs a value in PARAM_VALUES: a pattern with
+an unknown parameter fails the test, so nobody can add a URL the sweep cannot reach.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced URL name, or the pattern text when unnamed
+    params: tuple[str, ...]
+    pattern: URLPattern
+    prefix: str
+
+    @property
+    def namespace(self) -> str:
+        return self.name.split(":")[0] if ":" in self.name else ""
+
+
+def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else (entry.namespace or namespace)
+            )
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        else:
+            text = prefix + str(entry.pattern)
+            params = tuple(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", text) and _names(text))
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or text)
+            yield Route(name=name, params=params, pattern=entry, prefix=prefix)
+
+
+def _names(text: str) -> list[str]:
+    return [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", text)]
+
+
+ROUTES = sorted(_walk(get_resolver()), key=lambda r: r.name)
+
+# Pages anyone may open without signing in (they hold nothing private).
+PUBLIC = {
+    "account_login",
+    "account_signup",
+    "account_inactive",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_email",
+    "account_email_verification_sent",
+    "account_confirm_login_code",
+    "account_logout",
+    "mfa_authenticate",
+    "accounts:setup",
+    "accounts:join",
+}
+
+# Path parameters that scope a page to one client: outsiders and colleagues off the care team get 404.
+CLIENT_SCOPED_PARAMS = {"client_id", "person_id"}
+
+
+@dataclass
+class World:
+    client_record: Any
+    person: Any
+    practitioner: Any
+    colleague: Any
+    administrator: Any
+    outsider: Any
+    membership_id: int
+
+
+PARAM_VALUES: dict[str, Callable[[World], Any]] = {
+    "client_id": lambda w: w.client_record.pk,
+    "person_id": lambda w: w.person.pk,
+    "member_id": lambda w: w.membership_id,
+    "token": lambda w: "not-a-real-token",
+    "key": lambda w: "not-a-real-key",
+    "uidb36": lambda w: "1",
+    "pk": lambda w: 999999,
+    "content_type_id": lambda w: "1",
+    "object_id": lambda w: "1",
+    "app_label": lambda w: "auth",
+    "url": lambda w: "nothing-here/",
+}
+
+
+def _path(route: Route, world: World) -> str:
+    missing = [p for p in route.params if p not in PARAM_VALUES]
+    assert not missing, (
+        f"{route.name}: no sweep value for path parameter(s) {missing}; add them to PARAM_VALUES"
+    )
+    kwargs = {p: PARAM_VALUES[p](world) for p in route.params}
+    if ":" in route.name or route.pattern.name:
+        try:
+            return reverse(route.name, kwargs=kwargs)
+        except Exception:  # an unnamed admin catch-all: build the path by hand
+            pass
+    text = route.prefix + str(route.pattern.pattern)
+    for param, value in kwargs.items():
+        text = re.sub(rf"<(?:\w+:)?{param}>|\(\?P<{param}>[^)]*\)", str(value), text)
+    return "/" + text.replace("^", "").replace("$", "")
+
+
+@pytest.fixture
+def world(
+    client_record: Any,
+    person: Any,
+    practitioner: Any,
+    colleague: Any,
+    administrator: Any,
+    outsider: Any,
+) -> World:
+    return World(
+        client_record=client_record,
+        person=person,
+        practitioner=practitioner,
+        colleague=colleague,
+        administrator=administrator,
+        outsider=outsider,
+        membership_id=practitioner.membership.pk,
+    )
+
+
+def _is_login_redirect(response: Any) -> bool:
+    location = response.get("Location", "")
+    return response.status_code == 302 and (
+        location.startswith(reverse("account_login")) or location.startswith(reverse("admin:login"))
+    )
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.name)
+def test_anonymous_visitors_are_sent_to_sign_in(
+    route: Route, world: World, client: HttpClient
+) -> None:
+    path = _path(route, world)
+    response = client.get(path)
+    if route.name in PUBLIC:
+        assert response.status_code in {200, 302, 404, 405}, f"{path} gave {response.status_code}"
+        assert world.client_record.family_name.encode() not in response.content
+        return
+    assert _is_login_redirect(response), (
+        f"{path} gave {response.status_code} to an anonymous visitor"
+    )
+
+
+def _refused(response: Any, world: World) -> bool:
+    private = [world.client_record.family_name.encode(), world.client_record.case_code.encode()]
+    leaked = any(marker in response.content for marker in private)
+    return response.status_code in {302, 403, 404, 405} and not leaked
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if CLIENT_SCOPED_PARAMS & set(r.params)], ids=lambda r: r.name
+)
+@pytest.mark.parametrize("persona", ["colleague", "outsider"])
+def test_client_pages_refuse_staff_off_the_care_team(
+    route: Route, persona: str, world: World, as_user: Any
+) -> None:
+    path = _path(route, world)
+    http = as_user(getattr(world, persona))
+    get, post = http.get(path), http.post(path, {})
+    assert get.status_code in {404, 405} and _refused(get, world), f"GET {path}: {get.status_code}"
+    assert post.status_code in {404, 405} and _refused(post, world), (
+        f"POST {path}: {post.status_code}"
+    )
+    assert 404 in {get.status_code, post.status_code}, f"{path} must answer 404, not just 405"
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if "member_id" in r.params], ids=lambda r: r.name
+)
+def test_member_pages_refuse_other_practices(route: Route, world: World, as_user: Any) -> None:
+    path = _path(route, world)
+    for response in (as_user(world.outsider).get(path), as_user(world.outsider).post(path, {})):
+        assert response.status_code in {404, 405}, f"{path}: {response.status_code}"
+        assert world.practitioner.email.encode() not in response.content
+
+
+@pytest.mark.parametrize(
+    "route",
+    [
+        r
+        for r in ROUTES
+        if r.name not in PUBLIC and r.name not in MFA_EXEMPT_URL_NAMES and r.namespace != "admin"
+    ],
+    ids=lambda r: r.name,
+)
+def test_staff_without_two_step_sign_in_reach_nothing(
+    route: Route, world: World, client: HttpClient
+) -> None:
+    """A password alone opens no staff page: everyone is sent to set up MFA first."""
+    path = _path(route, world)
+    client.force_login(world.practitioner)
+    response = client.get(path)
+    assert response.status_code == 302, f"{path} gave {response.status_code} without MFA"
+    assert response["Location"] == reverse("accounts:mfa_required"), (
+        f"{path} → {response['Location']}"
+    )
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in ROUTES if r.namespace == "admin"], ids=lambda r: r.name
+)
+def test_django_admin_is_closed_to_practice_staff(route: Route, world: World, as_user: Any) -> None:
+    path = _path(route, world)
+    response = as_user(world.practitioner).get(path)
+    assert response.status_code in {302, 403, 404}, (
+        f"{path} gave {response.status_code} to a non-staff user"
+    )
