@@ -42,7 +42,7 @@ def _walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Itera
             yield from _walk(entry, prefix + str(entry.pattern), ns)
         else:
             text = prefix + str(entry.pattern)
-            params = tuple(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", text) and _names(text))
+            params = tuple(_names(text))
             name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or text)
             yield Route(name=name, params=params, pattern=entry, prefix=prefix)
 
@@ -71,7 +71,7 @@ PUBLIC = {
     "accounts:join",
 }
 
-# Path parameters that scope a page to one client: outsiders and colleagues off the care team get 404.
+# Path parameters that scope a page to one client: staff off the care team get 404.
 CLIENT_SCOPED_PARAMS = {"client_id", "person_id"}
 
 
@@ -107,11 +107,9 @@ def _path(route: Route, world: World) -> str:
         f"{route.name}: no sweep value for path parameter(s) {missing}; add them to PARAM_VALUES"
     )
     kwargs = {p: PARAM_VALUES[p](world) for p in route.params}
-    if ":" in route.name or route.pattern.name:
-        try:
-            return reverse(route.name, kwargs=kwargs)
-        except Exception:  # an unnamed admin catch-all: build the path by hand
-            pass
+    if route.pattern.name:
+        return reverse(route.name, kwargs=kwargs)
+    # An unnamed pattern (the admin's catch-alls): build the path by hand.
     text = route.prefix + str(route.pattern.pattern)
     for param, value in kwargs.items():
         text = re.sub(rf"<(?:\w+:)?{param}>|\(\?P<{param}>[^)]*\)", str(value), text)
