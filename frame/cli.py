@@ -18,6 +18,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frame.settings")
+    # Everything Frame writes (database, WAL, keys, uploads) is readable by this user alone.
+    os.umask(0o077)
     from django.core.management import execute_from_command_line
 
     args = sys.argv[1:] if argv is None else argv
