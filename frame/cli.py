@@ -20,8 +20,15 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frame.settings")
     # Everything Frame writes (database, WAL, keys, uploads) is readable by this user alone.
     os.umask(0o077)
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (loads settings.py, which refuses unsafe production setups)
+    except ImproperlyConfigured as error:
+        # A missing secret is a configuration mistake, not a crash: say what to set, no traceback.
+        sys.exit(f"Frame cannot start: {error}")
     args = sys.argv[1:] if argv is None else argv
     execute_from_command_line(["frame", *args])
 
