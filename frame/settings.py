@@ -358,3 +358,7 @@ LOGGING = {
 FRAME_PAGE_SIZE = 50
 FRAME_INVITATION_DAYS = 7
 FRAME_SETUP_LINK_HOURS = 24
+# Where `frame audit verify` exports the chain's head; keep a copy off this machine too.
+FRAME_AUDIT_HEAD_FILE = Path(
+    os.environ.get("FRAME_AUDIT_HEAD_FILE") or DATA_DIR / "audit-head.json"
+)

@@ -17,6 +17,7 @@ from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.test import Client as HttpClient
 
 from frame.accounts.models import Role, User
@@ -119,3 +120,27 @@ def as_user() -> Any:
         return sign_in(HttpClient(), user)
 
     return make
+
+
+# --- Audit triggers and the test database flush (owned by the audit area) -------------------------
+
+
+def _flush_with_audit_unlocked(self: Any, sql_list: list[str]) -> None:
+    """Transactional tests empty every table afterwards, the append-only audit table included.
+
+    Migration audit 0002 installs triggers that refuse DELETE and TRUNCATE on that table, so the
+    flush goes through `audit_unlocked()`, the one deliberate way past them.
+    """
+    from frame.audit.maintenance import audit_unlocked
+
+    with audit_unlocked(using=self.connection.alias):
+        _original_execute_sql_flush(self, sql_list)
+
+
+_original_execute_sql_flush = BaseDatabaseOperations.execute_sql_flush
+BaseDatabaseOperations.execute_sql_flush = _flush_with_audit_unlocked  # type: ignore[method-assign]
+
+
+def pytest_configure(config: Any) -> None:
+    # pytest-xdist registers this marker itself, but not when run with `-p no:xdist`.
+    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -15,7 +16,11 @@ _CHAIN_LOCK_KEY = 0x4652414D45  # "FRAME"
 
 
 def _lock_chain() -> None:
-    # SQLite runs every transaction as BEGIN IMMEDIATE, which already serialises writers.
+    # Appends must be serialised, or two writers would both read the same last row and one would
+    # fail on the primary key. SQLite runs every transaction as BEGIN IMMEDIATE, which already
+    # holds the database's write lock. On PostgreSQL the transaction-scoped advisory lock is held
+    # until commit, so the next writer reads this row as "last" (READ COMMITTED takes a fresh
+    # snapshot per statement) and `seq` stays gap-free without a sequence.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
@@ -34,6 +39,9 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain. Pass names of things in `detail`, never clinical text."""
     context = current()
+    # Hash exactly what the database will give back: JSON round-tripped (tuples become lists), and
+    # anything that is not plain JSON is refused here rather than breaking verification later.
+    detail = json.loads(json.dumps(detail or {}, sort_keys=True, allow_nan=False))
     with transaction.atomic():
         _lock_chain()
         last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
@@ -55,7 +63,7 @@ def record(
             client_id=str(getattr(client, "pk", client) or ""),
             request_id=context.request_id,
             source_ip=context.source_ip,
-            detail=detail or {},
+            detail=detail,
             prev_hash=prev_hash,
         )
         event.hash = event.compute_hash()

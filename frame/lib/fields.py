@@ -54,7 +54,9 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     def context(self, instance: models.Model) -> str:
         if instance.pk is None:
             raise ValueError(f"{type(instance).__name__} needs its primary key before encrypting.")
-        return context_for(type(instance), self.column, instance.pk)
+        # The model that owns the column, not type(instance): a proxy or a multi-table child
+        # reads the same stored value and must produce the same associated data.
+        return context_for(self.model, self.column, instance.pk)
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Sealed | None:
         return None if value is None else Sealed(value)
