@@ -251,6 +251,7 @@ MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
 
 USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ADAPTER = "frame.accounts.adapters.UserSessionsAdapter"  # audits ended sessions
 
 # --- Sessions and cookies -------------------------------------------------------------------------
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -1,9 +1,14 @@
-"""Audit events for sign-ins, sign-outs and MFA changes, recorded from allauth's signals."""
+"""Audit events for sign-ins, sign-outs, passwords and MFA changes, recorded from allauth's signals.
+
+Ended sessions are recorded by `adapters.UserSessionsAdapter`, as allauth sends no signal for them.
+"""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from allauth.account import signals as account_signals
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
@@ -11,12 +16,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from frame.accounts.middleware import LOGIN_AT_SESSION_KEY
 from frame.audit.actions import record
 from frame.audit.models import Action
 
 
 @receiver(auth_signals.user_logged_in)
 def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        # The absolute session lifetime counts from here, however active the session is later.
+        request.session[LOGIN_AT_SESSION_KEY] = time.time()
     record(action=Action.LOGIN, actor=user)
 
 
@@ -57,3 +66,13 @@ def _mfa_used(
     sender: Any, request: Any, user: Any, authenticator: Authenticator, **kwargs: Any
 ) -> None:
     record(action=Action.MFA_USED, actor=user, detail={"type": authenticator.type})
+
+
+@receiver(account_signals.password_changed)
+def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record(action=Action.PASSWORD_CHANGED, actor=user)
+
+
+@receiver(account_signals.password_reset)
+def _password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record(action=Action.PASSWORD_RESET, actor=user)
