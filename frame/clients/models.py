@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -15,16 +19,52 @@ from frame.lib.fields import EncryptedTextField
 
 # No 0/O or 1/I/L: case codes are read aloud in supervision and copied by hand.
 CASE_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CASE_CODE_LENGTH = 6
+
+# Changing any of these changes the search keys, so saves of them must write the keys too.
+NAME_FIELDS = frozenset({"given_name", "family_name", "preferred_name"})
+KEY_FIELDS = ("sort_key", "given_key", "preferred_key")
+
+_M = TypeVar("_M", bound=models.Model)
+
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
 
 
 def new_case_code() -> str:
-    return "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(6))
+    return "".join(secrets.choice(CASE_CODE_ALPHABET) for _ in range(CASE_CODE_LENGTH))
 
 
 def search_key(text: str) -> str:
-    """Lower-case, accent-free form used for prefix search and sorting."""
+    """Lower-case, accent-free form used for prefix search and sorting.
+
+    "Zoë  O'Brien" and "zoe o'brien" give the same key, so a search needs no LIKE or collation
+    tricks: it is a plain range over an ordinary index on SQLite and PostgreSQL alike.
+    """
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).strip()
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.split())
+
+
+class RecordsAreNotDeleted(Exception):
+    """Raised by any attempt to delete a client record, its history or the people in it."""
+
+
+class UndeletableQuerySet(models.QuerySet[_M]):
+    """Records that are never deleted: clients are archived, people are marked as removed."""
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise RecordsAreNotDeleted(
+            f"{self.model.__name__} records are never deleted; archive or mark them removed."
+        )
+
+
+class ClientQuerySet(UndeletableQuerySet["Client"]):
+    def bulk_create(self, objs: Iterable[Client], *args: Any, **kwargs: Any) -> list[Client]:
+        # Seeding and imports use bulk_create, which skips save(); keys must still be filled in.
+        objs = list(objs)
+        for obj in objs:
+            obj.refresh_search_keys()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Status(models.TextChoices):
@@ -80,14 +120,17 @@ class Client(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ENQUIRY)
     status_changed_at = models.DateTimeField(default=timezone.now)
-    sort_key = models.CharField(max_length=210, editable=False)
-    given_key = models.CharField(max_length=100, editable=False)
-    preferred_key = models.CharField(max_length=100, editable=False)
+    # Derived from the names on every save (see search_key); never typed by anyone.
+    sort_key = models.CharField(max_length=210, editable=False, blank=True)
+    given_key = models.CharField(max_length=100, editable=False, blank=True)
+    preferred_key = models.CharField(max_length=100, editable=False, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = ClientQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -98,9 +141,14 @@ class Client(models.Model):
                 condition=models.Q(status__in=Status.values), name="client_status_valid"
             ),
         ]
+        # Every list query is "this practice, in name order, the first page": these indexes let
+        # the database walk the rows in order and stop after one page, however large the practice.
+        # `id` is last so keyset pagination (sort_key, id) is a range over the same index.
         indexes = [
-            models.Index(fields=["practice", "sort_key"], name="client_practice_sort_idx"),
-            models.Index(fields=["practice", "status", "sort_key"], name="client_status_sort_idx"),
+            models.Index(fields=["practice", "sort_key", "id"], name="client_practice_sort_idx"),
+            models.Index(
+                fields=["practice", "status", "sort_key", "id"], name="client_status_sort_idx"
+            ),
             models.Index(fields=["practice", "given_key"], name="client_given_idx"),
             models.Index(fields=["practice", "preferred_key"], name="client_preferred_idx"),
         ]
@@ -108,14 +156,32 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_search_keys()
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and NAME_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, *KEY_FIELDS}
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RecordsAreNotDeleted("Client records are never deleted; archive them instead.")
+
+    def clean(self) -> None:
+        if self.date_of_birth is not None:
+            if self.date_of_birth > timezone.localdate():
+                raise ValidationError(
+                    {"date_of_birth": "The date of birth cannot be in the future."}
+                )
+            if self.date_of_birth < EARLIEST_BIRTH_DATE:
+                raise ValidationError(
+                    {"date_of_birth": "Please check the year: the date of birth looks too early."}
+                )
 
     def refresh_search_keys(self) -> None:
-        self.sort_key = search_key(f"{self.family_name} {self.given_name}")
-        self.given_key = search_key(self.given_name)
-        self.preferred_key = search_key(self.preferred_name)
+        # Case folding can lengthen text ("ß" → "ss"), so keys are cut to fit their columns.
+        self.sort_key = search_key(f"{self.family_name} {self.given_name}")[:210]
+        self.given_key = search_key(self.given_name)[:100]
+        self.preferred_key = search_key(self.preferred_name)[:100]
 
     @property
     def display_name(self) -> str:
@@ -152,11 +218,26 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = UndeletableQuerySet["StatusChange"].as_manager()
+
     class Meta:
-        ordering = ["changed_at"]
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_status__in=Status.values), name="status_change_to_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RecordsAreNotDeleted("A client's status history is never deleted.")
+
+
+class PersonQuerySet(UndeletableQuerySet["Person"]):
+    def current(self) -> PersonQuerySet:
+        return self.filter(removed_at__isnull=True)
 
 
 class Person(models.Model):
@@ -168,10 +249,44 @@ class Person(models.Model):
     relationship = models.CharField(max_length=80)
     organisation = models.CharField(max_length=150, blank=True)
     added_at = models.DateTimeField(default=timezone.now)
+    # Removal is a mark, not a deletion: later checks (dual relationships) still need the name.
     removed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RecordsAreNotDeleted("People in a client's life are marked removed, not deleted.")
+
+
+# Which fields belong to which part of the record. Administrators may see and edit the first two.
+IDENTITY_FIELDS = ("given_name", "family_name", "preferred_name", "pronouns", "date_of_birth")
+CONTACT_FIELDS = (
+    "email",
+    "phone",
+    "address",
+    "postcode",
+    "may_leave_voicemail",
+    "may_email",
+    "may_text",
+    "discreet_wording",
+    "safe_contact_notes",
+)
+GP_AND_EMERGENCY_FIELDS = (
+    "gp_name",
+    "gp_surgery",
+    "gp_phone",
+    "emergency_contact_name",
+    "emergency_contact_relationship",
+    "emergency_contact_phone",
+)
+REFERRAL_FIELDS = ("referral_source", "referral_reason")
+ADMINISTRATIVE_FIELDS = IDENTITY_FIELDS + CONTACT_FIELDS
+CLINICAL_FIELDS = GP_AND_EMERGENCY_FIELDS + REFERRAL_FIELDS
+EDITABLE_FIELDS = ADMINISTRATIVE_FIELDS + CLINICAL_FIELDS
+PERSON_FIELDS = ("name", "relationship", "organisation")
