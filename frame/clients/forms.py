@@ -178,6 +178,21 @@ class NewClientForm(_FieldsFromModel):
     def details(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.field_names}
 
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The form in the same parts as the client card, for the template to lay out."""
+        groups = [
+            ("Identity", IDENTITY_FIELDS),
+            ("Contact and safe contact", CONTACT_FIELDS),
+            ("GP and emergency contact", GP_AND_EMERGENCY_FIELDS),
+            ("Referral", (*REFERRAL_FIELDS, "status")),
+            ("Who will respond", ("practitioners",)),
+        ]
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in groups
+            if any(name in self.fields for name in names)
+        ]
+
 
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label="New status", widget=forms.RadioSelect)
