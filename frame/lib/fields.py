@@ -4,6 +4,10 @@ The model attribute always holds plaintext for the program. The database column 
 form. Opening happens lazily on first read, because the primary key (part of the associated data)
 is only known once the row is loaded. Models using this field need a primary key that is set
 before saving (a UUID with a default); a system check enforces that.
+
+Plain text never reaches the column except through save(): `update()`, `bulk_update()`, lookups
+and transforms on the column raise TypeError. `values()` and `values_list()` give the sealed form
+(a `Sealed` string), which is what `frame keys rotate` works on.
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from django.db import models
 from django.db.models.query_utils import DeferredAttribute
 
 from frame.lib import crypto
+
+# Lookups that go through get_prep_value, which refuses plain text: only sealed values or NULL.
+_LOOKUPS_ON_SEALED_VALUES = frozenset({"exact", "in", "isnull"})
 
 
 class Sealed(str):
@@ -75,6 +82,22 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         raise TypeError(
             f"{self.model.__name__}.{self.name} is encrypted: set it on an instance and save(), "
             "never through update() or filter()."
+        )
+
+    def get_lookup(self, lookup_name: str) -> Any:
+        # Pattern lookups (contains, startswith…) and transforms (lower…) skip get_prep_value and
+        # would quietly search ciphertext, sending the search text to the database as they go.
+        if lookup_name not in _LOOKUPS_ON_SEALED_VALUES:
+            raise TypeError(self._unsearchable(f"__{lookup_name}"))
+        return super().get_lookup(lookup_name)
+
+    def get_transform(self, lookup_name: str) -> Any:
+        raise TypeError(self._unsearchable(f"__{lookup_name}"))
+
+    def _unsearchable(self, what: str) -> str:
+        return (
+            f"{self.model.__name__}.{self.name} is encrypted: the database cannot search it "
+            f"({what}). Search an unencrypted field, or filter in Python after opening."
         )
 
     def value_to_string(self, obj: models.Model) -> str:
