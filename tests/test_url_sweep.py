@@ -222,3 +222,18 @@ def test_django_admin_is_closed_to_practice_staff(route: Route, world: World, as
     assert response.status_code in {302, 403, 404}, (
         f"{path} gave {response.status_code} to a non-staff user"
     )
+
+
+CLIENT_ROUTES = [r for r in ROUTES if CLIENT_SCOPED_PARAMS & set(r.params)]
+
+
+def test_the_sweep_reaches_client_pages() -> None:
+    assert len(CLIENT_ROUTES) >= 5, "the sweep found no client pages: has the URLConf changed?"
+
+
+@pytest.mark.parametrize("route", CLIENT_ROUTES, ids=lambda r: r.name)
+def test_the_care_team_can_open_client_pages(route: Route, world: World, as_user: Any) -> None:
+    """The refusals above mean something only if the same address works for the care team."""
+    path = _path(route, world)
+    response = as_user(world.practitioner).get(path)
+    assert response.status_code in {200, 302, 405}, f"{path} gave {response.status_code}"
