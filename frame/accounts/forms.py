@@ -28,12 +28,14 @@ class NewPasswordMixin(forms.Form):
     password1 = forms.CharField(
         label="Choose a password",
         strip=False,
+        error_messages={"required": "Please choose a password."},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. A few unrelated words make a strong, memorable one.",
     )
     password2 = forms.CharField(
         label="Type the password again",
         strip=False,
+        error_messages={"required": "Please type the password again."},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -62,6 +64,7 @@ class FullNameField(forms.CharField):
             max_length=User._meta.get_field("full_name").max_length,
             widget=forms.TextInput(attrs={"autocomplete": "name"}),
             help_text="As your colleagues and clients know you.",
+            error_messages={"required": "Please enter your full name."},
             **kwargs,
         )
 
@@ -72,6 +75,7 @@ class SetupForm(NewPasswordMixin):
         max_length=Practice._meta.get_field("name").max_length,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
         help_text="For example, “Willowbank Counselling”. You can use your own name.",
+        error_messages={"required": "Please enter the name of your practice."},
     )
     full_name = FullNameField()
     email = forms.EmailField(
@@ -79,6 +83,10 @@ class SetupForm(NewPasswordMixin):
         max_length=User._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="You will sign in with this. Password reset emails are sent here.",
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter an email address like name@example.org.",
+        },
     )
     field_order = ["practice_name", "full_name", "email", "password1", "password2"]
 
@@ -132,12 +140,17 @@ class InviteForm(forms.Form):
         max_length=User._meta.get_field("email").max_length,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
         help_text="The invitation link goes to this address. Only they should be able to open it.",
+        error_messages={
+            "required": "Please enter their email address.",
+            "invalid": "Please enter an email address like name@example.org.",
+        },
     )
     role = forms.ChoiceField(
         label="Their role",
         choices=role_choices,
         widget=forms.RadioSelect,
         initial=Role.PRACTITIONER,
+        error_messages={"required": "Please choose their role."},
     )
 
     def __init__(self, *args: Any, practice: Practice, **kwargs: Any) -> None:

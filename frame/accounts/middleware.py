@@ -50,7 +50,7 @@ def session_lifetime(get_response: Handler) -> Handler:
             login_at = request.session.get(LOGIN_AT_SESSION_KEY)
             if login_at is None:
                 request.session[LOGIN_AT_SESSION_KEY] = time.time()
-            elif time.time() - float(login_at) > max_seconds:
+            elif time.time() - float(login_at) >= max_seconds:
                 logout(request)
                 return redirect(settings.LOGIN_URL)
         return get_response(request)
