@@ -66,6 +66,11 @@ def _show_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _posted(request: HttpRequest) -> Any:
+    """The submitted data on POST (even when empty, so an empty form is checked), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _membership_or_404(request: StaffRequest) -> Any:
     membership = request.user.active_membership
     if membership is None:
@@ -134,7 +139,7 @@ def client_new(request: StaffRequest) -> HttpResponse:
         raise Http404(NOT_FOUND_MESSAGE)
     clinical = membership.is_clinical
     practitioners = None if clinical else _clinical_colleagues(membership.practice_id)
-    form = NewClientForm(request.POST or None, clinical=clinical, practitioners=practitioners)
+    form = NewClientForm(_posted(request), clinical=clinical, practitioners=practitioners)
     if request.method == "POST" and form.is_valid():
         try:
             client = actions.create_client(
@@ -260,7 +265,7 @@ def client_status(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     if context["final"]:
         actions.record_client_viewed(client=client, by=request.user, page="status")
         return render(request, "clients/status.html", context)
-    form = StatusForm(request.POST or None, current=client.status)
+    form = StatusForm(_posted(request), current=client.status)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
         to_status = form.cleaned_data["to_status"]
@@ -346,7 +351,7 @@ def care_team(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_add(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = access_client(request.user, client_id, section=Section.CLINICAL)
-    form = PersonForm(request.POST or None)
+    form = PersonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             person = actions.add_person(
