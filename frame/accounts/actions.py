@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,6 +30,7 @@ from frame.accounts.models import (
     User,
     hash_token,
 )
+from frame.accounts.wording import role_phrase
 from frame.audit.actions import record
 from frame.audit.models import Action
 
@@ -132,7 +134,10 @@ class InvitationSent:
     email: str
 
 
-@transaction.atomic
+class InvitationNotSent(AccountActionError):
+    pass
+
+
 def invite_member(*, practice: Practice, email: str, role: str, by: User) -> InvitationSent:
     """Invite someone to join the practice by a single-use, expiring link sent to their email.
 
@@ -141,7 +146,28 @@ def invite_member(*, practice: Practice, email: str, role: str, by: User) -> Inv
     link, and the invitation recorded here can never be accepted because its token was never sent.
     Callers check first that the address is not already a member of *this* practice, which the
     owner can see anyway.
+
+    The email is sent after the invitation is saved, outside the transaction (a slow mail server
+    must not hold the database's write lock). If it cannot be sent, the invitation is withdrawn at
+    once and InvitationNotSent says so: no link exists that nobody received.
     """
+    invitation, message = _record_invitation(practice=practice, email=email, role=role, by=by)
+    try:
+        message.send(fail_silently=False)
+    except (OSError, smtplib.SMTPException) as error:
+        logger.warning("Invitation email could not be sent: %s", type(error).__name__)
+        _withdraw_unsent(invitation=invitation, by=by)
+        raise InvitationNotSent(
+            "Frame could not send the invitation email, so the invitation has been withdrawn. "
+            "Please check the email settings, then try again."
+        ) from None
+    return InvitationSent(invitation=invitation, email=invitation.email)
+
+
+@transaction.atomic
+def _record_invitation(
+    *, practice: Practice, email: str, role: str, by: User
+) -> tuple[Invitation, EmailMessage]:
     if role not in Role.values:
         raise AccountActionError("Please choose one of the listed roles.")
     email = normalise_email(email)
@@ -168,20 +194,31 @@ def invite_member(*, practice: Practice, email: str, role: str, by: User) -> Inv
     context = {
         "practice": practice,
         "inviter": by,
-        "role": Role(role).label.lower(),
-        "expires_at": invitation.expires_at,
+        "role": role_phrase(role),
         "days": settings.FRAME_INVITATION_DAYS,
         "link": f"{settings.FRAME_BASE_URL}/join/{token}/",
         "base_url": settings.FRAME_BASE_URL,
     }
     template = "accounts/email/" + ("already_has_account" if email_taken(email) else "invitation")
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    body = render_to_string(f"{template}_message.txt", context)
-    # Sent after commit, so a rolled-back invitation never reaches anyone's inbox.
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)
+    message = EmailMessage(
+        subject=render_to_string(f"{template}_subject.txt", context).strip(),
+        body=render_to_string(f"{template}_message.txt", context),
+        to=[email],
     )
-    return InvitationSent(invitation=invitation, email=email)
+    return invitation, message
+
+
+@transaction.atomic
+def _withdraw_unsent(*, invitation: Invitation, by: User) -> None:
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    record(
+        action=Action.INVITATION_REVOKED,
+        actor=by,
+        target=invitation,
+        practice_id=invitation.practice_id,
+        outcome="failed",
+        detail={"role": invitation.role, "reason": "email_not_sent"},
+    )
 
 
 @transaction.atomic

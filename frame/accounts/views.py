@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from frame.accounts import access, actions
+from frame.accounts import access, actions, wording
 from frame.accounts.decorators import owner_required, sudo_required
 from frame.accounts.forms import (
     InviteForm,
@@ -23,7 +23,7 @@ from frame.accounts.forms import (
     SetupForm,
     WithdrawInvitationForm,
 )
-from frame.accounts.models import Invitation, Membership, Role, SetupToken, User
+from frame.accounts.models import Invitation, Membership, SetupToken, User
 from frame.audit.selectors import events_for_actor
 
 
@@ -109,18 +109,22 @@ def team(request: HttpRequest) -> HttpResponse:
     practice = membership.practice
     form = InviteForm(request.POST if request.method == "POST" else None, practice=practice)
     if form.is_valid():
-        sent = actions.invite_member(
-            practice=practice,
-            email=form.cleaned_data["email"],
-            role=form.cleaned_data["role"],
-            by=request.user,  # type: ignore[arg-type]
-        )
-        messages.success(
-            request,
-            f"Invitation sent to {sent.email}. The link works once and expires in "
-            f"{settings.FRAME_INVITATION_DAYS} days.",
-        )
-        return redirect("accounts:team")
+        try:
+            sent = actions.invite_member(
+                practice=practice,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                by=request.user,  # type: ignore[arg-type]
+            )
+        except actions.AccountActionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"Invitation sent to {sent.email}. The link works once and expires in "
+                f"{settings.FRAME_INVITATION_DAYS} days.",
+            )
+            return redirect("accounts:team")
     members = Paginator(
         Membership.objects.filter(practice=practice)
         .select_related("user")
@@ -209,13 +213,9 @@ def _change_role(request: HttpRequest, membership: Membership) -> HttpResponse:
     except actions.AccountActionError as error:
         messages.error(request, str(error))
     else:
-        new_role = Role(form.cleaned_data["role"]).label.lower()
-        messages.success(request, f"{membership.user} is now {_article(new_role)} {new_role}.")
+        new_role = wording.role_phrase(form.cleaned_data["role"])
+        messages.success(request, f"{membership.user} is now {new_role}.")
     return redirect("accounts:member", member_id=membership.pk)
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
 
 
 @owner_required

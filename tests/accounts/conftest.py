@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,10 +21,21 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from allauth.mfa.utils import decrypt
+from allauth.mfa.webauthn.internal.auth import WebAuthn
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.cache import cache
 from django.test import Client as HttpClient
 from django.urls import reverse
+from fido2.cose import ES256
+from fido2.webauthn import (
+    AttestationObject,
+    AttestedCredentialData,
+    AuthenticatorAttestationResponse,
+    AuthenticatorData,
+    CollectedClientData,
+    RegistrationResponse,
+)
 
 from frame.accounts.models import User
 from tests.factories import TEST_PASSWORD
@@ -65,6 +78,29 @@ def enrol_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def add_security_key(user: User, name: str = "Blue key") -> Authenticator:
+    """Register a software-made security key (a real P-256 credential, "none" attestation)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    credential_id = os.urandom(16)
+    credential = AttestedCredentialData.create(
+        b"\0" * 16, credential_id, ES256.from_cryptography_key(key.public_key())
+    )
+    flags = AuthenticatorData.FLAG.UP | AuthenticatorData.FLAG.AT
+    auth_data = AuthenticatorData.create(
+        hashlib.sha256(b"testserver").digest(), flags, 0, credential
+    )
+    response = RegistrationResponse(
+        raw_id=credential_id,
+        response=AuthenticatorAttestationResponse(
+            client_data=CollectedClientData.create(
+                "webauthn.create", b"registration-challenge", "http://testserver"
+            ),
+            attestation_object=AttestationObject.create("none", auth_data, {}),
+        ),
+    )
+    return WebAuthn.add(user, name, dict(response)).instance
 
 
 def sign_in_with_password(http: HttpClient, email: str, password: str = TEST_PASSWORD) -> Any:

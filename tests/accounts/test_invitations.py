@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +37,11 @@ def _link_from(message: Any) -> str:
     found = re.search(r"https?://\S+/join/([\w-]+)/", message.body)
     assert found, message.body
     return reverse("accounts:join", kwargs={"token": found.group(1)})
+
+
+class UnreachableMailServer(BaseEmailBackend):
+    def send_messages(self, email_messages: Any) -> int:
+        raise ConnectionRefusedError("no mail server here")
 
 
 @pytest.fixture
@@ -70,6 +76,7 @@ def test_owner_invites_and_the_newcomer_joins_with_the_chosen_role(
 
     page = client.get(join_url)
     assert page.status_code == 200 and NEWCOMER.encode() in page.content
+    assert b"as an administrator" in page.content
     joined = client.post(join_url, JOIN)
 
     assert joined.status_code == 302
@@ -282,3 +289,27 @@ def test_team_page_lists_members_and_paginates_with_constant_queries(
     page = owner_http.get(reverse("accounts:team"))
     assert b"Page 1 of 2" in page.content
     assert owner_http.get(reverse("accounts:team"), {"page": "nonsense"}).status_code == 200
+
+
+def test_an_invitation_that_cannot_be_emailed_is_withdrawn_and_said_plainly(
+    owner_http: HttpClient, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableMailServer"
+    response = owner_http.post(
+        reverse("accounts:team"), {"email": NEWCOMER, "role": Role.PRACTITIONER}
+    )
+    assert response.status_code == 400
+    assert b"could not send the invitation email" in response.content
+    assert NEWCOMER.encode() in response.content, "what was typed is kept"
+    assert not Invitation.objects.usable().exists(), "no live link that nobody received"
+    assert AuditEvent.objects.filter(action=Action.INVITATION_REVOKED, outcome="failed").exists()
+
+
+def test_invitation_email_wording(
+    owner_http: HttpClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    _invite(owner_http, django_capture_on_commit_callbacks, role=Role.ADMINISTRATOR)
+    body = mail.outbox[0].body
+    assert "Robin Ashdown has invited you to join Willowbank Counselling" in body
+    assert "as an administrator" in body
+    assert "expires in 7 days" in body

@@ -14,7 +14,12 @@ from django.urls import reverse
 
 from frame.accounts import actions
 from frame.accounts.models import User
-from tests.accounts.conftest import confirm_recently, enrol_totp, sign_in_with_password
+from tests.accounts.conftest import (
+    add_security_key,
+    confirm_recently,
+    enrol_totp,
+    sign_in_with_password,
+)
 
 
 class _Page(HTMLParser):
@@ -104,7 +109,31 @@ def test_mfa_challenge_page(client: HttpClient, practitioner: User) -> None:
     sign_in_with_password(client, practitioner.email)
     body = assert_frame_page(client.get(reverse("mfa_authenticate")))
     assert "Your second step" in body
-    assert 'data-webauthn="authenticate"' in body, "security keys wired without inline script"
+    assert "data-webauthn" not in body, "no security-key button for someone without a key"
+
+
+def test_mfa_challenge_offers_a_registered_security_key(
+    client: HttpClient, practitioner: User
+) -> None:
+    enrol_totp(practitioner)
+    add_security_key(practitioner)
+    sign_in_with_password(client, practitioner.email)
+    body = assert_frame_page(client.get(reverse("mfa_authenticate")))
+    assert 'data-webauthn="authenticate"' in body, "wired by data- attributes, not inline script"
+    assert "allowCredentials" in body and "/static/accounts/webauthn.js" in body
+
+
+def test_security_key_pages(as_user: Any, practitioner: User) -> None:
+    enrol_totp(practitioner)
+    key = add_security_key(practitioner, name="Desk key")
+    http = as_user(practitioner)
+    confirm_recently(http, practitioner)
+    listing = assert_frame_page(http.get(reverse("mfa_list_webauthn")))
+    assert "Desk key" in listing
+    assert_frame_page(http.get(reverse("mfa_edit_webauthn", kwargs={"pk": key.pk})))
+    assert_frame_page(http.get(reverse("mfa_remove_webauthn", kwargs={"pk": key.pk})))
+    index = assert_frame_page(http.get(reverse("mfa_index")))
+    assert "You have added one security key." in index
 
 
 def test_password_reset_from_the_emailed_link(client: HttpClient, practitioner: User) -> None:

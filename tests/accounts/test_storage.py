@@ -17,7 +17,12 @@ from frame.accounts import actions
 from frame.accounts.adapters import MFAAdapter
 from frame.accounts.models import User
 from frame.lib import crypto
-from tests.accounts.conftest import confirm_recently, enrol_totp, sign_in_with_password
+from tests.accounts.conftest import (
+    add_security_key,
+    confirm_recently,
+    enrol_totp,
+    sign_in_with_password,
+)
 from tests.factories import TEST_PASSWORD
 
 
@@ -107,6 +112,17 @@ def test_the_last_two_step_method_cannot_be_removed(as_user: Any, practitioner: 
     assert b"your only way to complete two-step sign-in" in page.content
     http.post(reverse("mfa_deactivate_totp"))
     assert Authenticator.objects.filter(user=practitioner, type="totp").exists()
+
+
+def test_the_app_can_be_removed_once_a_security_key_is_there(
+    as_user: Any, practitioner: User
+) -> None:
+    enrol_totp(practitioner)
+    add_security_key(practitioner)
+    http = as_user(practitioner)
+    confirm_recently(http, practitioner)
+    assert http.post(reverse("mfa_deactivate_totp")).status_code == 302
+    assert not Authenticator.objects.filter(user=practitioner, type="totp").exists()
 
 
 def test_new_accounts_have_no_usable_password_before_they_choose_one(db: Any) -> None:
