@@ -40,7 +40,9 @@ def search_key(text: str) -> str:
     "Zoë  O'Brien" and "zoe o'brien" give the same key, so a search needs no LIKE or collation
     tricks: it is a plain range over an ordinary index on SQLite and PostgreSQL alike.
     """
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Decompose before and after folding: a styled letter (mathematical script A) only becomes
+    # a letter that folds once decomposed.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.split())
 
@@ -87,7 +89,11 @@ class ReferralSource(models.TextChoices):
 
 class Client(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
+    # No index of its own: every client index starts with practice, and a bare practice index
+    # would only tempt the planner to walk a whole practice.
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="clients", db_index=False
+    )
     case_code = models.CharField(max_length=12)
 
     given_name = models.CharField(max_length=100)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
+from django.db import connection
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from frame.clients.models import (
@@ -38,6 +39,8 @@ def test_search_keys_ignore_accents_case_and_extra_spaces(typed: str, key: str) 
 
 
 @given(st.text(max_size=60))
+@example("\U0001d4d0")  # MATHEMATICAL BOLD SCRIPT CAPITAL A: folds only once decomposed
+@example("ﬃ İstanbul ǅ")
 def test_search_key_is_stable(text: str) -> None:
     assert search_key(search_key(text)) == search_key(text)
 
@@ -92,3 +95,15 @@ def test_display_name_shows_a_preferred_name_only_when_it_differs(client_record:
     assert client_record.display_name == "Morgan (Mo) Feltham"
     client_record.preferred_name = "Morgan"
     assert client_record.display_name == "Morgan Feltham"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="collations are PostgreSQL's")
+def test_search_keys_compare_byte_by_byte_on_postgresql(db: Any) -> None:
+    """Prefix ranges assume code-point order; a linguistic collation would break them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name, collation_name FROM information_schema.columns "
+            "WHERE table_name = 'clients_client' AND column_name LIKE '%%_key'"
+        )
+        collations = dict(cursor.fetchall())
+    assert collations == {"sort_key": "C", "given_key": "C", "preferred_key": "C"}
