@@ -257,3 +257,15 @@ def test_owners_cannot_deactivate_themselves(
     assert b"cannot deactivate your own account" in response.content
     practitioner.membership.refresh_from_db()
     assert practitioner.membership.is_active
+
+
+def test_changing_the_sign_in_email_needs_sudo(as_user: Any, practitioner: User) -> None:
+    from allauth.account.models import EmailAddress
+
+    from tests.accounts.conftest import enrol_totp
+
+    enrol_totp(practitioner)
+    http = as_user(practitioner)
+    response = http.post(reverse("account_email"), {"action_add": "", "email": "new@example.org"})
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="new@example.org").exists()

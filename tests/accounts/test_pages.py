@@ -229,3 +229,9 @@ def test_allauth_templates_shipped_with_inline_script_are_all_overridden(setting
     ):
         origin = get_template(name).origin.name  # type: ignore[attr-defined]
         assert origin == str(settings.BASE_DIR / "templates" / name), origin
+
+
+def test_email_addresses_page_is_frames_own(as_user: Any, practitioner: User) -> None:
+    enrol_totp(practitioner)
+    http = as_user(practitioner)
+    assert_frame_page(http.get(reverse("account_email")))
