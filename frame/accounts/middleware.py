@@ -82,14 +82,16 @@ def require_membership_and_mfa(get_response: Handler) -> Handler:
             # A leaver's session dies on their next request.
             logout(request)
             return redirect(settings.LOGIN_URL)
-        if _url_name(request) in MFA_EXEMPT_URL_NAMES:
-            return get_response(request)
         if session_completed_mfa(request):
             return get_response(request)
         if Authenticator.objects.filter(user=user).exists():
             # Has MFA but this session never passed it (e.g. signed in before enrolling elsewhere).
+            # Checked before the exempt pages: such a session must not reach enrolment or the
+            # recovery-code pages either, or it could mint itself a way past the second step.
             logout(request)
             return redirect(settings.LOGIN_URL)
+        if _url_name(request) in MFA_EXEMPT_URL_NAMES:
+            return get_response(request)
         return redirect("accounts:mfa_required")
 
     return middleware

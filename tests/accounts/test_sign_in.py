@@ -235,3 +235,25 @@ def test_enrolment_pages_stay_open_before_mfa(client: HttpClient, practitioner: 
     response = client.get(reverse("mfa_activate_totp"))
     assert response["Location"].startswith(reverse("account_reauthenticate"))
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "mfa_generate_recovery_codes",
+        "mfa_view_recovery_codes",
+        "mfa_index",
+        "mfa_add_webauthn",
+        "account_reauthenticate",
+        "accounts:mfa_required",
+    ],
+)
+def test_a_password_only_session_cannot_reach_enrolment_pages_once_mfa_exists(
+    client: HttpClient, practitioner: User, url_name: str
+) -> None:
+    """A session from before enrolling elsewhere must not mint itself recovery codes."""
+    client.force_login(practitioner)
+    enrol_totp(practitioner)  # e.g. on another device, after this session began
+    response = client.get(reverse(url_name))
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
