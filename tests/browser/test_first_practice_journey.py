@@ -9,35 +9,19 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 
 from frame.accounts.management.commands.serve import announce_setup_link
 from frame.accounts.models import Role, User
 from frame.clients.models import Client
 from tests.browser.conftest import Visit
+from tests.browser.totp import current_code
 
 OWNER_EMAIL = "harriet.quaye@example.org"
 OWNER_PASSWORD = "lantern-bramble-2093-tideline"
-
-
-def _counter() -> int:
-    return int(time.time()) // settings.MFA_TOTP_PERIOD
-
-
-def _totp(secret: str, counter: int) -> str:
-    return format_hotp_value(hotp_value(secret, counter))
-
-
-def _wait_for_next_totp_window(after: int) -> int:
-    """A TOTP code works once, so the sign-in needs a later 30-second window than enrolment."""
-    while (counter := _counter()) <= after:
-        time.sleep((counter + 1) * settings.MFA_TOTP_PERIOD - time.time() + 0.2)  # the clock
-    return counter
 
 
 def _field(visit: Visit, label: str) -> Any:
@@ -80,8 +64,8 @@ def test_first_practice_from_setup_link_to_finding_a_client(visit: Visit) -> Non
     _expect_heading(visit, "authenticator app")
     visit.check_accessibility("enrol authenticator app")
     secret = re.sub(r"\s+", "", page.locator("#totp-secret").inner_text())
-    enrolled_at = _counter()
-    page.locator("input[name=code]").fill(_totp(secret, enrolled_at))
+    code, enrolled_at = current_code(secret)
+    page.locator("input[name=code]").fill(code)
     page.get_by_role("button", name="Finish setting up").click()
 
     # 4. Recovery codes, shown once.
@@ -102,8 +86,8 @@ def test_first_practice_from_setup_link_to_finding_a_client(visit: Visit) -> Non
     page.get_by_role("button", name="Sign in").click()
     _expect_heading(visit, "second step")
     visit.check_accessibility("second step")
-    counter = _wait_for_next_totp_window(after=enrolled_at)
-    page.get_by_label(re.compile("code from your app", re.IGNORECASE)).fill(_totp(secret, counter))
+    code, _ = current_code(secret, after=enrolled_at)  # codes work once: wait for a new one
+    page.get_by_label(re.compile("code from your app", re.IGNORECASE)).fill(code)
     page.get_by_role("button", name="Continue").click()
     _expect_heading(visit, "good to see you")
     cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
