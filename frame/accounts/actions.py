@@ -17,7 +17,7 @@ from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -112,7 +112,7 @@ def create_practice(
     if email_taken(email):
         raise EmailTaken("There is already an account with this email address.")
     practice = Practice.objects.create(name=practice_name.strip(), created_at=now)
-    user = User.objects.create_user(email, password, full_name=full_name.strip())
+    user = _create_user(email=email, password=password, full_name=full_name)
     Membership.objects.create(user=user, practice=practice, role=Role.OWNER, joined_at=now)
     record(
         action=Action.PRACTICE_CREATED,
@@ -123,6 +123,15 @@ def create_practice(
         detail={"via": "setup_link" if setup_token is not None else "command_line"},
     )
     return user
+
+
+def _create_user(*, email: str, password: str, full_name: str) -> User:
+    try:
+        # A savepoint, so that losing a race for the address leaves the outer transaction usable.
+        with transaction.atomic():
+            return User.objects.create_user(email, password, full_name=full_name.strip())
+    except IntegrityError:
+        raise EmailTaken("There is already an account with this email address.") from None
 
 
 # --- Invitations ----------------------------------------------------------------------------------
@@ -246,7 +255,10 @@ def accept_invitation(*, invitation: Invitation, full_name: str, password: str) 
         raise TokenUnusable("This invitation has already been used, withdrawn or has expired.")
     if email_taken(invitation.email):
         raise TokenUnusable("This invitation can no longer be used.")
-    user = User.objects.create_user(invitation.email, password, full_name=full_name.strip())
+    try:
+        user = _create_user(email=invitation.email, password=password, full_name=full_name)
+    except EmailTaken:
+        raise TokenUnusable("This invitation can no longer be used.") from None
     Membership.objects.create(
         user=user, practice_id=invitation.practice_id, role=invitation.role, joined_at=now
     )

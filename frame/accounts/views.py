@@ -65,7 +65,8 @@ def setup(request: HttpRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
                 setup_token=setup_token,
             )
-        except actions.TokenUnusable:
+        except actions.AccountActionError:
+            # Someone else set up Frame a moment ago: the link is closed, like any used one.
             raise Http404 from None
         _sign_in_new_account(request, user)
         return redirect("accounts:mfa_required")
