@@ -125,14 +125,19 @@ def _external_hosts(html: str) -> set[str]:
     return hosts
 
 
-def _sweep(http: HttpClient, world: dict[str, Any], *, signed_in: bool) -> list[str]:
+def _sweep(
+    http: HttpClient, world: dict[str, Any], *, signed_in: bool
+) -> tuple[list[str], dict[str, int]]:
+    """Header problems found on every route, and the status each route answered with."""
     failures = []
+    statuses = {}
     pages = 0
     http.raise_request_exception = False  # list a crashing page among the failures, then go on
     for name, path in _paths(world):
         if signed_in and name in SKIP_WHEN_SIGNED_IN:
             continue
         response = http.get(path)
+        statuses[name] = response.status_code
         if response.status_code >= 500:
             failures.append(f"{path}: server error {response.status_code}")
         for problem in _header_problems(response, signed_in=signed_in):
@@ -142,22 +147,26 @@ def _sweep(http: HttpClient, world: dict[str, Any], *, signed_in: bool) -> list[
             for host in _external_hosts(response.content.decode()):
                 failures.append(f"{path}: references the external host {host}")
     assert pages >= 2, "the sweep rendered almost nothing; is the URLConf loading?"
-    return failures
+    return failures, statuses
 
 
 def test_every_page_keeps_the_header_contract_for_visitors(
     client: HttpClient, world: dict[str, Any]
 ) -> None:
-    failures = _sweep(client, world, signed_in=False)
+    failures, statuses = _sweep(client, world, signed_in=False)
     assert not failures, "\n".join(failures)
+    assert statuses["account_login"] == 200
 
 
 def test_every_page_keeps_the_header_contract_for_signed_in_staff(
     as_user: Any, world: dict[str, Any]
 ) -> None:
     http = as_user(world["practitioner"])
-    failures = _sweep(http, world, signed_in=True)
+    failures, statuses = _sweep(http, world, signed_in=True)
     assert not failures, "\n".join(failures)
+    # The sweep really saw the private pages, not just redirects to sign in.
+    for name in ("home", "clients:list", "clients:card", "clients:edit", "accounts:team"):
+        assert statuses[name] == 200, f"{name} answered {statuses[name]}"
 
 
 def test_django_admin_pages_keep_the_header_contract(
