@@ -251,3 +251,14 @@ def test_trace_never_echoes_the_request(client: HttpClient) -> None:
     response = client.generic("TRACE", "/", HTTP_X_CANARY="trace-canary-7f3a")
     assert response.status_code != 200
     assert b"trace-canary-7f3a" not in response.content
+
+
+def test_stylesheets_load_nothing_from_other_hosts() -> None:
+    static = settings.BASE_DIR / "static"
+    for stylesheet in static.rglob("*.css"):
+        text = stylesheet.read_text()
+        for match in re.finditer(
+            r"""(?:url\(|@import)\s*["']?\s*((?:https?:)?//[^"')\s]+)""", text
+        ):
+            raise AssertionError(f"{stylesheet.name} loads {match.group(1)} from another host")
+    assert list(static.rglob("*.css")), "no stylesheets found; has static/ moved?"
