@@ -1,29 +1,37 @@
 """The client list: search, status filter and Previous/Next pages, at any size of practice.
 
 Built on `access.clients_for`, so nobody sees a client the access rules would not show them.
-Every query here is shaped so the database can use an index and stop early:
+Every query here is shaped so the database reads about one page of index entries and stops,
+whether the practice has forty clients or fifty thousand:
 
-- names match by prefix on the accent-free `*_key` columns, as a range (`>= "mor" AND < "mos"`),
-  never `LIKE '%mor%'`, which would read every row;
-- rows come back in `sort_key, id` order, matching the practice indexes, so the first page is
-  read straight off an index and nothing sorts the whole caseload;
+- the list walks the (practice, sort_key, id) index in order — nothing sorts the caseload;
+- a search is a prefix range (`>= "mor" AND < "mos"`) over SearchKey's (practice, key, client)
+  index, never `LIKE '%mor%'`; the index returns matches already in order of the name that
+  matched, so however many clients share a prefix, only a page of them is read;
 - pages are keyset-based (after/before a client's id) and fetch one row more than they show to
   learn whether there is another page; nothing counts the caseload.
 """
 
 from __future__ import annotations
 
-import re
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from frame.clients import lifecycle
-from frame.clients.access import Section, clients_for
-from frame.clients.models import CASE_CODE_ALPHABET, CareTeamMember, Client, search_key
+from frame.clients.access import clients_for
+from frame.clients.models import (
+    KEY_LENGTH,
+    CareTeamMember,
+    Client,
+    SearchKey,
+    Status,
+    search_key,
+)
 
 # The list's status filter: "" means everyone current (all but archived), "all" means everyone.
 CURRENT = ""
@@ -31,22 +39,57 @@ EVERYONE = "all"
 STATUS_FILTERS = (CURRENT, *lifecycle.STATUSES, EVERYONE)
 
 MAX_QUERY_LENGTH = 100
-# Up to this many clients, a practitioner's list starts from their care-team links (see _visible).
+# Up to this many clients, a practitioner's list starts from their care-team links (see _listed).
 SMALL_CASELOAD = 500
-_CASE_CODE = re.compile(f"^[{CASE_CODE_ALPHABET}]{{2,12}}$")
 
 LIST_FIELDS = ("id", "given_name", "family_name", "preferred_name", "case_code", "status")
+STATUS_LABELS: dict[str, str] = dict(Status.choices)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientRow:
+    """One line of the client list: plain values, cheap to build and to render by the page-full.
+
+    Only identity fields: the list is shared by everyone who may see a client at all.
+    """
+
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    preferred_name: str
+    case_code: str
+    status: str
+    match_kind: str = ""  # in a search: which form of the name matched (SearchKey.Kind)
+    care_team: tuple[str, ...] = ()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def listed_name(self) -> str:
+        """The name as listed: in the order a search matched it, otherwise family name first."""
+        if self.match_kind == SearchKey.Kind.GIVEN:
+            return f"{self.given_name} {self.family_name}"
+        if self.match_kind == SearchKey.Kind.PREFERRED:
+            return f"{self.preferred_name} {self.family_name}"
+        return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def also_known_as(self) -> str:
+        """The other name to show in brackets, so a client is recognisable either way."""
+        if self.match_kind == SearchKey.Kind.PREFERRED:
+            return self.given_name
+        if self.preferred_name and self.preferred_name != self.given_name:
+            return self.preferred_name
+        return ""
 
 
 @dataclass(frozen=True)
 class ClientPage:
-    clients: list[Client]
+    clients: list[ClientRow]
     next_after: uuid.UUID | None  # pass as ?after= for the next page
     previous_before: uuid.UUID | None  # pass as ?before= for the previous page
-
-    @property
-    def has_other_pages(self) -> bool:
-        return self.next_after is not None or self.previous_before is not None
 
 
 def _just_after(prefix: str) -> str:
@@ -59,63 +102,6 @@ def _just_after(prefix: str) -> str:
             return prefix[:-1] + chr(last)
         prefix = prefix[:-1]
     return "\U0010ffff"
-
-
-def _starts_with(field: str, prefix: str) -> Q:
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": _just_after(prefix)})
-
-
-def matching(text: str) -> Q | None:
-    """A filter for clients whose given, family or preferred name, or case code, starts with text.
-
-    "Zoë", "zoe" and "ZOE" find the same people. Two or more words also match a given (or
-    preferred) name followed by a family name: "sam o'neill" finds Samira O'Neill. Each branch
-    is a range over one indexed column, so the database unions a few small index ranges.
-    """
-    key = search_key(text)
-    if not key:
-        return None
-    branches = [
-        _starts_with("sort_key", key),  # family name first, then given name
-        _starts_with("given_key", key),
-        _starts_with("preferred_key", key),
-    ]
-    first, _, rest = key.partition(" ")
-    if rest:
-        branches += [
-            _starts_with("given_key", first) & _starts_with("sort_key", rest),
-            _starts_with("preferred_key", first) & _starts_with("sort_key", rest),
-        ]
-    code = text.strip().upper()
-    if _CASE_CODE.match(code):
-        branches.append(_starts_with("case_code", code))
-    condition = Q()
-    for branch in branches:
-        condition |= branch
-    return condition
-
-
-def _visible(user: Any, condition: Q | None) -> QuerySet[Client]:
-    """The clients to page through, shaped so the database starts from the smallest set.
-
-    A search starts from its name ranges. A practitioner with a small caseload in a large
-    practice starts from their own care-team links: walking the practice in name order would
-    read thousands of other people's rows to find a page of theirs. Everyone else walks the
-    practice's name index and stops after one page.
-    """
-    if condition is not None:
-        return clients_for(user, among=condition)
-    membership = user.active_membership if user.is_authenticated else None
-    if membership is not None and membership.is_clinical:
-        # Bounded: reads at most SMALL_CASELOAD + 1 index entries, never the whole caseload.
-        ids = list(
-            CareTeamMember.objects.filter(user=user).values_list("client_id", flat=True)[
-                : SMALL_CASELOAD + 1
-            ]
-        )
-        if len(ids) <= SMALL_CASELOAD:
-            return clients_for(user, among=Q(pk__in=ids))
-    return clients_for(user)
 
 
 def _with_status(queryset: QuerySet[Client], status: str) -> QuerySet[Client]:
@@ -137,6 +123,178 @@ def _parse_cursor(value: Any) -> uuid.UUID | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Cursor:
+    id: uuid.UUID
+    backwards: bool
+
+
+def _cursor(after: Any, before: Any) -> _Cursor | None:
+    if (forward := _parse_cursor(after)) is not None:
+        return _Cursor(forward, backwards=False)
+    if (backward := _parse_cursor(before)) is not None:
+        return _Cursor(backward, backwards=True)
+    return None
+
+
+def _after(key_field: str, id_field: str, key: str, pk: Any, *, backwards: bool) -> Q:
+    """Rows after (key, pk) in (key, id) order — or before it, going backwards.
+
+    Written as `key >= k AND (key > k OR id > pk)` so the first part is an index range.
+    """
+    if backwards:
+        return Q(**{f"{key_field}__lte": key}) & (
+            Q(**{f"{key_field}__lt": key}) | Q(**{f"{id_field}__lt": pk})
+        )
+    return Q(**{f"{key_field}__gte": key}) & (
+        Q(**{f"{key_field}__gt": key}) | Q(**{f"{id_field}__gt": pk})
+    )
+
+
+def _fetch(
+    queryset: QuerySet[Client], order: tuple[str, ...], size: int, *, searching: bool = False
+) -> list[ClientRow]:
+    """One page (and one row more) as plain values, with each client's care team by name.
+
+    Plain tuples rather than model instances: a page costs the same to build whether the
+    search behind it matched three clients or three thousand.
+    """
+    fields = (*LIST_FIELDS, "match_kind") if searching else LIST_FIELDS
+    values = list(queryset.order_by(*order).values_list(*fields)[: size + 1])
+    team: dict[uuid.UUID, list[str]] = defaultdict(list)
+    if values:
+        for client_id, full_name, email in (
+            CareTeamMember.objects.filter(client_id__in=[row[0] for row in values])
+            .order_by("added_at", "id")
+            .values_list("client_id", "user__full_name", "user__email")
+        ):
+            team[client_id].append(full_name or email)
+    return [
+        ClientRow(
+            id=row[0],
+            given_name=row[1],
+            family_name=row[2],
+            preferred_name=row[3],
+            case_code=row[4],
+            status=row[5],
+            match_kind=row[6] if searching else "",
+            care_team=tuple(team[row[0]]),
+        )
+        for row in values
+    ]
+
+
+def _page(rows: list[ClientRow], size: int, cursor: _Cursor | None) -> ClientPage:
+    more = len(rows) > size
+    rows = rows[:size]
+    if cursor is not None and cursor.backwards:
+        rows.reverse()
+    if not rows:
+        return ClientPage(clients=[], next_after=None, previous_before=None)
+    if cursor is not None and cursor.backwards:
+        return ClientPage(
+            clients=rows, next_after=rows[-1].id, previous_before=rows[0].id if more else None
+        )
+    return ClientPage(
+        clients=rows,
+        next_after=rows[-1].id if more else None,
+        previous_before=rows[0].id if cursor is not None else None,
+    )
+
+
+def _listed(user: Any) -> QuerySet[Client]:
+    """The clients to page through, shaped so the database starts from the smallest set.
+
+    A practitioner with a small caseload in a large practice starts from their own care-team
+    links: walking the practice in name order would read thousands of other people's rows to
+    find a page of theirs. Everyone else walks the practice's name index and stops after a page.
+    """
+    membership = user.active_membership if user.is_authenticated else None
+    if membership is not None and membership.is_clinical:
+        # Bounded: reads at most SMALL_CASELOAD + 1 index entries, never the whole caseload.
+        ids = list(
+            CareTeamMember.objects.filter(user=user).values_list("client_id", flat=True)[
+                : SMALL_CASELOAD + 1
+            ]
+        )
+        if len(ids) <= SMALL_CASELOAD:
+            return clients_for(user, among=Q(pk__in=ids))
+    return clients_for(user)
+
+
+def _list_page(user: Any, *, status: str, cursor: _Cursor | None, size: int) -> ClientPage:
+    queryset = _with_status(_listed(user), status)
+    position = (
+        clients_for(user).filter(pk=cursor.id).values_list("sort_key", "id").first()
+        if cursor is not None
+        else None
+    )
+    if cursor is not None and position is not None:
+        key, pk = position
+        queryset = queryset.filter(_after("sort_key", "id", key, pk, backwards=cursor.backwards))
+    else:
+        cursor = None  # an unknown or foreign cursor means the first page
+    backwards = cursor is not None and cursor.backwards
+    order = ("-sort_key", "-id") if backwards else ("sort_key", "id")
+    return _page(_fetch(queryset, order, size), size, cursor)
+
+
+def _search_page(
+    user: Any, key: str, *, status: str, cursor: _Cursor | None, size: int
+) -> ClientPage:
+    """Clients with a name (given, family or preferred) or case code starting with `key`.
+
+    Each client appears once, at the first of their names that matches, and the page is in
+    alphabetical order of that name: "mor" lists Morgan Feltham (given name first) before
+    Morris, Anne (family name first). That order is the index's own, which is what lets the
+    database stop after one page.
+    """
+    membership = user.active_membership if user.is_authenticated else None
+    if membership is None:
+        return ClientPage(clients=[], next_after=None, previous_before=None)
+    low, high = key, _just_after(key)
+    in_range = {"key__gte": low, "key__lt": high}
+    position = (
+        SearchKey.objects.filter(client__in=clients_for(user).filter(pk=cursor.id), **in_range)
+        .order_by("key")
+        .values_list("key", "client_id")
+        .first()
+        if cursor is not None
+        else None
+    )
+    # One filter() call, so every condition on search_keys applies to the same joined row.
+    match = Q(
+        search_keys__practice_id=membership.practice_id,
+        search_keys__key__gte=low,
+        search_keys__key__lt=high,
+    )
+    if cursor is not None and position is not None:
+        match &= _after(
+            "search_keys__key", "search_keys__client", *position, backwards=cursor.backwards
+        )
+    else:
+        cursor = None
+    queryset = (
+        _with_status(clients_for(user, among=match), status)
+        .annotate(
+            match_key=F("search_keys__key"),
+            match_kind=F("search_keys__kind"),
+            match_client=F("search_keys__client"),
+        )
+        # Skip a row if the same client has an earlier matching name: one row per client.
+        .filter(
+            ~Exists(
+                SearchKey.objects.filter(
+                    client=OuterRef("pk"), key__gte=low, key__lt=OuterRef("match_key")
+                )
+            )
+        )
+    )
+    backwards = cursor is not None and cursor.backwards
+    order = ("-match_key", "-match_client") if backwards else ("match_key", "match_client")
+    return _page(_fetch(queryset, order, size, searching=True), size, cursor)
+
+
 def client_page(
     user: Any,
     *,
@@ -146,52 +304,12 @@ def client_page(
     before: Any = None,
     page_size: int | None = None,
 ) -> ClientPage:
-    """One page of the clients `user` may see, in name order. Bad cursors give the first page."""
+    """One page of the clients `user` may see. Bad or foreign cursors give the first page."""
     if status not in STATUS_FILTERS:
         raise ValueError(f"Unknown status filter: {status}")
     size = page_size or settings.FRAME_PAGE_SIZE
-    visible = clients_for(user, section=Section.IDENTITY)
-    queryset = _with_status(_visible(user, matching(query)), status)
-
-    cursor_id = _parse_cursor(after) or _parse_cursor(before)
-    backwards = cursor_id is not None and _parse_cursor(after) is None
-    cursor = (
-        visible.filter(pk=cursor_id).values_list("sort_key", "id").first()
-        if cursor_id is not None
-        else None
-    )
-    if cursor is not None:
-        key, pk = cursor
-        if backwards:
-            queryset = queryset.filter(Q(sort_key__lt=key) | Q(id__lt=pk), sort_key__lte=key)
-        else:
-            queryset = queryset.filter(Q(sort_key__gt=key) | Q(id__gt=pk), sort_key__gte=key)
-    else:
-        backwards = False
-    order = ("-sort_key", "-id") if backwards else ("sort_key", "id")
-
-    rows = list(
-        queryset.order_by(*order)
-        .only(*LIST_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "care_team",
-                queryset=CareTeamMember.objects.select_related("user").order_by("added_at", "id"),
-            )
-        )[: size + 1]
-    )
-    more = len(rows) > size
-    rows = rows[:size]
-    if backwards:
-        rows.reverse()
-    if not rows:
-        return ClientPage(clients=[], next_after=None, previous_before=None)
-    if backwards:
-        return ClientPage(
-            clients=rows, next_after=rows[-1].pk, previous_before=rows[0].pk if more else None
-        )
-    return ClientPage(
-        clients=rows,
-        next_after=rows[-1].pk if more else None,
-        previous_before=rows[0].pk if cursor is not None else None,
-    )
+    cursor = _cursor(after, before)
+    key = search_key(query)[:KEY_LENGTH]
+    if key:
+        return _search_page(user, key, status=status, cursor=cursor, size=size)
+    return _list_page(user, status=status, cursor=cursor, size=size)

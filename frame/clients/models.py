@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from frame.accounts.models import Practice
@@ -23,7 +23,9 @@ CASE_CODE_LENGTH = 6
 
 # Changing any of these changes the search keys, so saves of them must write the keys too.
 NAME_FIELDS = frozenset({"given_name", "family_name", "preferred_name"})
+SEARCHED_FIELDS = NAME_FIELDS | {"case_code"}
 KEY_FIELDS = ("sort_key", "given_key", "preferred_key")
+KEY_LENGTH = 210
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -62,11 +64,18 @@ class UndeletableQuerySet(models.QuerySet[_M]):
 
 class ClientQuerySet(UndeletableQuerySet["Client"]):
     def bulk_create(self, objs: Iterable[Client], *args: Any, **kwargs: Any) -> list[Client]:
-        # Seeding and imports use bulk_create, which skips save(); keys must still be filled in.
+        # Seeding and imports use bulk_create, which skips save(); keys must still be filled in,
+        # and the clients and their search keys are written together or not at all.
         objs = list(objs)
         for obj in objs:
             obj.refresh_search_keys()
-        return super().bulk_create(objs, *args, **kwargs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            SearchKey.objects.using(self.db).bulk_create(
+                [key for obj in objs for key in obj.search_key_rows()],
+                batch_size=kwargs.get("batch_size"),
+            )
+        return created
 
 
 class Status(models.TextChoices):
@@ -127,7 +136,7 @@ class Client(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ENQUIRY)
     status_changed_at = models.DateTimeField(default=timezone.now)
     # Derived from the names on every save (see search_key); never typed by anyone.
-    sort_key = models.CharField(max_length=210, editable=False, blank=True)
+    sort_key = models.CharField(max_length=KEY_LENGTH, editable=False, blank=True)
     given_key = models.CharField(max_length=100, editable=False, blank=True)
     preferred_key = models.CharField(max_length=100, editable=False, blank=True)
 
@@ -150,13 +159,12 @@ class Client(models.Model):
         # Every list query is "this practice, in name order, the first page": these indexes let
         # the database walk the rows in order and stop after one page, however large the practice.
         # `id` is last so keyset pagination (sort_key, id) is a range over the same index.
+        # Name searches use SearchKey's index instead.
         indexes = [
             models.Index(fields=["practice", "sort_key", "id"], name="client_practice_sort_idx"),
             models.Index(
                 fields=["practice", "status", "sort_key", "id"], name="client_status_sort_idx"
             ),
-            models.Index(fields=["practice", "given_key"], name="client_given_idx"),
-            models.Index(fields=["practice", "preferred_key"], name="client_preferred_idx"),
         ]
 
     def __str__(self) -> str:
@@ -165,9 +173,16 @@ class Client(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_search_keys()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and NAME_FIELDS.intersection(update_fields):
+        renamed = update_fields is None or bool(SEARCHED_FIELDS.intersection(update_fields))
+        if update_fields is not None and renamed:
             kwargs["update_fields"] = {*update_fields, *KEY_FIELDS}
-        super().save(*args, **kwargs)
+        adding = self._state.adding
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if adding:
+                SearchKey.objects.bulk_create(self.search_key_rows())
+            elif renamed:
+                self._replace_search_keys()
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RecordsAreNotDeleted("Client records are never deleted; archive them instead.")
@@ -185,9 +200,31 @@ class Client(models.Model):
 
     def refresh_search_keys(self) -> None:
         # Case folding can lengthen text ("ß" → "ss"), so keys are cut to fit their columns.
-        self.sort_key = search_key(f"{self.family_name} {self.given_name}")[:210]
+        self.sort_key = search_key(f"{self.family_name} {self.given_name}")[:KEY_LENGTH]
         self.given_key = search_key(self.given_name)[:100]
         self.preferred_key = search_key(self.preferred_name)[:100]
+
+    def search_key_rows(self) -> list[SearchKey]:
+        """The ways to find this client: each name order and the case code, one row each."""
+        forms = [
+            (SearchKey.Kind.FAMILY, f"{self.family_name} {self.given_name}"),
+            (SearchKey.Kind.GIVEN, f"{self.given_name} {self.family_name}"),
+        ]
+        if self.preferred_name and search_key(self.preferred_name) != search_key(self.given_name):
+            forms.append((SearchKey.Kind.PREFERRED, f"{self.preferred_name} {self.family_name}"))
+        forms.append((SearchKey.Kind.CASE_CODE, self.case_code))
+        rows: dict[str, SearchKey] = {}
+        for kind, text in forms:
+            key = search_key(text)[:KEY_LENGTH]
+            if key and key not in rows:  # "Morgan Morgan" reads the same both ways round
+                rows[key] = SearchKey(
+                    client_id=self.pk, practice_id=self.practice_id, key=key, kind=kind
+                )
+        return list(rows.values())
+
+    def _replace_search_keys(self) -> None:
+        SearchKey.objects.filter(client_id=self.pk).delete()
+        SearchKey.objects.bulk_create(self.search_key_rows())
 
     @property
     def display_name(self) -> str:
@@ -197,6 +234,43 @@ class Client(models.Model):
             else ""
         )
         return f"{self.given_name}{known_as} {self.family_name}"
+
+
+class SearchKey(models.Model):
+    """One way of finding a client: "family given", "given family", "preferred family" or the
+    case code, as an accent-free, lower-case key.
+
+    Search is a prefix range over (practice, key). The index hands back matches already in
+    alphabetical order of the name that matched, so a search reads one page of rows and stops,
+    however many clients share the prefix. Rows are derived from the client and rewritten by
+    Client.save() and ClientQuerySet.bulk_create(); never edit them by hand.
+    """
+
+    class Kind(models.TextChoices):
+        FAMILY = "family", "Family name first"
+        GIVEN = "given", "Given name first"
+        PREFERRED = "preferred", "Preferred name first"
+        CASE_CODE = "code", "Case code"
+
+    client = models.ForeignKey(
+        Client, on_delete=models.CASCADE, related_name="search_keys", db_index=False
+    )
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    key = models.CharField(max_length=KEY_LENGTH)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["client", "key"], name="client_search_key_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "key", "client"], name="client_search_key_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} key for {self.client_id}"
 
 
 class CareTeamMember(models.Model):

@@ -86,6 +86,9 @@ def _clinical_colleagues(practice_id: int) -> Any:
     ).order_by("full_name", "email")
 
 
+_URL_PLACEHOLDER = uuid.UUID(int=0)
+
+
 # --- List and search --------------------------------------------------------------------------
 
 
@@ -107,12 +110,16 @@ def client_list(request: StaffRequest) -> HttpResponse:
         )
     kept = {key: value for key, value in (("q", query), ("status", status)) if value}
     membership = request.user.active_membership
+    # One reverse() for the page, not one per row: a page of links costs the same at any size.
+    card_url = reverse("clients:card", args=[_URL_PLACEHOLDER])
+    rows = [(card_url.replace(str(_URL_PLACEHOLDER), str(row.id)), row) for row in page.clients]
     return render(
         request,
         "clients/list.html",
         {
             "form": form,
             "page": page,
+            "rows": rows,
             "query": query,
             "status_label": Status(status).label.lower() if status in Status.values else "",
             "showing_everyone": status == "all",

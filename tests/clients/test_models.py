@@ -14,6 +14,7 @@ from frame.clients.models import (
     Client,
     Person,
     RecordsAreNotDeleted,
+    SearchKey,
     StatusChange,
     new_case_code,
     search_key,
@@ -102,8 +103,34 @@ def test_search_keys_compare_byte_by_byte_on_postgresql(db: Any) -> None:
     """Prefix ranges assume code-point order; a linguistic collation would break them."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT column_name, collation_name FROM information_schema.columns "
-            "WHERE table_name = 'clients_client' AND column_name LIKE '%%_key'"
+            "SELECT table_name, column_name, collation_name FROM information_schema.columns "
+            "WHERE table_name IN ('clients_client', 'clients_searchkey') "
+            "AND column_name IN ('sort_key', 'given_key', 'preferred_key', 'key')"
         )
-        collations = dict(cursor.fetchall())
-    assert collations == {"sort_key": "C", "given_key": "C", "preferred_key": "C"}
+        collations = {(table, column): collation for table, column, collation in cursor}
+    assert set(collations.values()) == {"C"} and len(collations) == 4
+
+
+def test_every_name_order_and_the_case_code_can_be_searched(practitioner: Any) -> None:
+    from frame.clients.actions import create_client, update_client
+
+    client = create_client(
+        by=practitioner,
+        details={"given_name": "Chloé", "family_name": "Núñez", "preferred_name": "Clo"},
+    )
+    keys = dict(SearchKey.objects.filter(client=client).values_list("kind", "key"))
+    assert keys == {
+        "family": "nunez chloe",
+        "given": "chloe nunez",
+        "preferred": "clo nunez",
+        "code": client.case_code.lower(),
+    }
+    update_client(client=client, by=practitioner, changes={"preferred_name": ""})
+    keys = dict(SearchKey.objects.filter(client=client).values_list("kind", "key"))
+    assert set(keys) == {"family", "given", "code"}
+
+
+def test_bulk_created_clients_can_be_searched(practice: Any, practitioner: Any) -> None:
+    built = ClientFactory.build_batch(3, practice=practice, created_by=practitioner)
+    Client.objects.bulk_create(built)
+    assert SearchKey.objects.filter(client__in=built).count() == 9
