@@ -70,30 +70,15 @@ class _NotForIndexing(Func):
     output_field = BigIntegerField()
 
 
-def _within_practice(condition: Q, practice_id: int) -> Q:
-    """Put `practice_id = …` into every branch of an OR, so each branch can use its own
-    (practice, key) index; the database then unions a few small ranges."""
-    if condition.connector != Q.OR or condition.negated:
-        return condition
-    branches = [
-        _within_practice(child, practice_id) if isinstance(child, Q) else Q(child)
-        for child in condition.children
-    ]
-    combined = Q()
-    for branch in branches:
-        combined |= Q(practice_id=practice_id) & branch
-    return combined
-
-
 def clients_for(
     user: Any, *, section: Section = Section.IDENTITY, among: Q | None = None
 ) -> QuerySet[Client]:
     """Every client `user` may see `section` of. Empty for anyone without such access.
 
     `among` narrows the result to a condition that picks out few rows through an index of its
-    own — a name search, or a short list of ids. The practice is then checked row by row instead
-    of steering the plan: without statistics SQLite would otherwise walk the whole practice in
-    name order to find a handful of matches.
+    own — a search-key range, or a short list of ids. The practice is then checked row by row
+    instead of steering the plan: without statistics SQLite would otherwise walk the whole
+    practice in name order to find a handful of matches.
     """
     membership = _membership(user)
     if membership is None:
@@ -105,7 +90,7 @@ def clients_for(
         in_practice = (
             Client.objects.alias(_practice_check=_NotForIndexing(F("practice_id")))
             .filter(_practice_check=practice_id)
-            .filter(_within_practice(among, practice_id))
+            .filter(among)
         )
     if membership.is_clinical:
         return in_practice.filter(on_care_team(user))

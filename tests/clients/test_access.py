@@ -144,3 +144,19 @@ def test_removed_people_are_not_reachable(
     remove_person(person=person, by=practitioner)
     with pytest.raises(Http404):
         access_person(practitioner, client_record.pk, person.pk)
+
+
+def test_narrowing_the_query_never_widens_access(
+    practitioner: Any, colleague: Any, outsider: Any, other_practice: Any, client_record: Client
+) -> None:
+    """`among` only steers the plan: the practice and care-team checks still apply."""
+    from django.db.models import Q
+
+    from tests.factories import MembershipFactory
+
+    elsewhere_admin = MembershipFactory(practice=other_practice, role=Role.ADMINISTRATOR).user
+    everyone = Q(pk__isnull=False)
+    assert list(clients_for(practitioner, among=everyone)) == [client_record]
+    for other in (colleague, outsider, elsewhere_admin):
+        assert not clients_for(other, among=Q(pk=client_record.pk)).exists()
+        assert not clients_for(other, among=everyone).exists()
