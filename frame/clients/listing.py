@@ -152,7 +152,7 @@ def _after(key_field: str, id_field: str, key: str, pk: Any, *, backwards: bool)
 
 
 def _fetch(
-    queryset: QuerySet[Client], order: tuple[str, ...], size: int, *, searching: bool = False
+    queryset: QuerySet[Client], order: tuple[Any, ...], size: int, *, searching: bool = False
 ) -> list[ClientRow]:
     """One page (and one row more) as plain values, with each client's care team by name.
 
@@ -202,24 +202,30 @@ def _page(rows: list[ClientRow], size: int, cursor: _Cursor | None) -> ClientPag
     )
 
 
-def _listed(user: Any) -> QuerySet[Client]:
-    """The clients to page through, shaped so the database starts from the smallest set.
+def _small_caseload(user: Any) -> list[uuid.UUID] | None:
+    """A practitioner's client ids if they have few, else None (and None for administrators).
 
-    A practitioner with a small caseload in a large practice starts from their own care-team
-    links: walking the practice in name order would read thousands of other people's rows to
-    find a page of theirs. Everyone else walks the practice's name index and stops after a page.
+    A practitioner with a small caseload in a large practice is best served starting from their
+    own care-team links: walking the practice in name order (or every client sharing a prefix)
+    would read thousands of other people's rows to find a page of theirs.
     """
     membership = user.active_membership if user.is_authenticated else None
-    if membership is not None and membership.is_clinical:
-        # Bounded: reads at most SMALL_CASELOAD + 1 index entries, never the whole caseload.
-        ids = list(
-            CareTeamMember.objects.filter(user=user).values_list("client_id", flat=True)[
-                : SMALL_CASELOAD + 1
-            ]
-        )
-        if len(ids) <= SMALL_CASELOAD:
-            return clients_for(user, among=Q(pk__in=ids))
-    return clients_for(user)
+    if membership is None or not membership.is_clinical:
+        return None
+    # Bounded: reads at most SMALL_CASELOAD + 1 index entries, never the whole caseload.
+    ids = list(
+        CareTeamMember.objects.filter(user=user).values_list("client_id", flat=True)[
+            : SMALL_CASELOAD + 1
+        ]
+    )
+    return ids if len(ids) <= SMALL_CASELOAD else None
+
+
+def _listed(user: Any) -> QuerySet[Client]:
+    """The clients to page through, starting from the smallest set: a small caseload's own
+    clients, or else the practice's name index, walked in order and left after one page."""
+    ids = _small_caseload(user)
+    return clients_for(user) if ids is None else clients_for(user, among=Q(pk__in=ids))
 
 
 def _list_page(user: Any, *, status: str, cursor: _Cursor | None, size: int) -> ClientPage:
@@ -246,8 +252,9 @@ def _search_page(
 
     Each client appears once, at the first of their names that matches, and the page is in
     alphabetical order of that name: "mor" lists Morgan Feltham (given name first) before
-    Morris, Anne (family name first). That order is the index's own, which is what lets the
-    database stop after one page.
+    Morris, Anne (family name first). That order is the (practice, key) index's own, which is
+    what lets the database stop after one page. A small caseload starts from its own clients'
+    keys instead and sorts the few matches.
     """
     membership = user.active_membership if user.is_authenticated else None
     if membership is None:
@@ -262,12 +269,16 @@ def _search_page(
         if cursor is not None
         else None
     )
+    # A small caseload is quicker to search from its own clients' keys, sorting the few
+    # matches, than by walking every client in the practice who shares the prefix.
+    ids = _small_caseload(user)
+    where: dict[str, Any] = {"search_keys__key__gte": low, "search_keys__key__lt": high}
+    if ids is None:
+        where["search_keys__practice_id"] = membership.practice_id
+    else:
+        where["search_keys__client__in"] = ids
     # One filter() call, so every condition on search_keys applies to the same joined row.
-    match = Q(
-        search_keys__practice_id=membership.practice_id,
-        search_keys__key__gte=low,
-        search_keys__key__lt=high,
-    )
+    match = Q(**where)
     if cursor is not None and position is not None:
         match &= _after(
             "search_keys__key", "search_keys__client", *position, backwards=cursor.backwards

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
 
 from frame.accounts.models import Role, User
 from frame.audit.models import AuditEvent
-from frame.clients.models import CareTeamMember, Client
+from frame.clients.models import CASE_CODE_ALPHABET, CareTeamMember, Client
 from tests.factories import ClientFactory, MembershipFactory
 
 # Free text typed into clinical fields in tests; none of it may ever reach the audit trail.
@@ -26,6 +27,18 @@ def supervisor(practice: Any) -> User:
     ).user
 
 
+_numbers = itertools.count(1)
+
+
+def distinct_case_code() -> str:
+    """Random codes can collide in a batch of thousands (rarely); tests need them distinct."""
+    number, digits = next(_numbers), []
+    for _ in range(6):
+        number, digit = divmod(number, len(CASE_CODE_ALPHABET))
+        digits.append(CASE_CODE_ALPHABET[digit])
+    return "".join(reversed(digits))
+
+
 @pytest.fixture
 def make_clients(practice: Any, practitioner: User) -> Any:
     """`make_clients(n, team=[users])` adds n clients in the practice, on those care teams."""
@@ -33,7 +46,12 @@ def make_clients(practice: Any, practitioner: User) -> Any:
     def make(n: int, *, team: list[User] | None = None, **fields: Any) -> list[Client]:
         members = team if team is not None else [practitioner]
         clients = [
-            ClientFactory.build(practice=practice, created_by=practitioner, **fields)
+            ClientFactory.build(
+                practice=practice,
+                created_by=practitioner,
+                case_code=distinct_case_code(),
+                **fields,
+            )
             for _ in range(n)
         ]
         Client.objects.bulk_create(clients, batch_size=500)
