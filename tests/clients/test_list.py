@@ -228,3 +228,19 @@ def test_a_small_caseload_in_a_big_practice_lists_only_its_own_clients(
     page = client_page(colleague)
     assert {row.id for row in page.clients} == {c.pk for c in mine}
     assert page.next_after is None
+
+
+@pytest.mark.parametrize("typed", ["%", "_", "' OR 1=1 --", "\\", "🙂"])
+def test_odd_searches_match_nothing_and_never_fail(
+    as_user: Any, practitioner: Any, caseload: Any, typed: str
+) -> None:
+    """No LIKE, so no wildcards: a search is a plain range over keys."""
+    assert search(as_user(practitioner), q=typed) == []
+
+
+@pytest.mark.parametrize("typed", ["\u0301", "   ", "\x00"])
+def test_searches_with_nothing_to_search_for_show_the_list(
+    as_user: Any, practitioner: Any, caseload: Any, typed: str
+) -> None:
+    http = as_user(practitioner)
+    assert search(http, q=typed) == search(http)
