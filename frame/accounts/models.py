@@ -55,11 +55,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def active_membership(self) -> Membership | None:
-        try:
-            membership = self.membership
-        except Membership.DoesNotExist:
-            return None
-        return membership if membership.is_active else None
+        # One query with the practice: every staff page shows the practice's name.
+        return (
+            Membership.objects.select_related("practice")
+            .filter(user_id=self.pk, is_active=True)
+            .first()
+        )
 
     @property
     def role_name(self) -> str:
