@@ -9,6 +9,7 @@ two minutes on SQLite, and an interrupted seed leaves nothing half-written. One 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import uuid
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from frame.accounts.models import Membership, Practice, Role, User
@@ -242,6 +243,28 @@ def _history(plan: ClientPlan, row: Client, by: User, now: dt.datetime) -> Itera
         previous = status
 
 
+@contextlib.contextmanager
+def _rollback_data_on_disk() -> Iterator[None]:
+    """Keep SQLite's temporary rollback data in files while seeding, not in memory.
+
+    Frame's settings put SQLite's temporary storage in memory, which suits everyday requests. In
+    one transaction of several hundred thousand rows that storage grows with every row (about
+    8 KB per client), so a large seed would need gigabytes of memory; on disk it stays flat.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield  # SQLite only changes it outside a transaction; a caller's small seed is fine
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA temp_store")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA temp_store = FILE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA temp_store = {previous}")
+
+
 def seed_practice(
     *,
     clients: int,
@@ -255,7 +278,7 @@ def seed_practice(
         raise ValueError("The number of clients cannot be negative.")
     now = timezone.now()
     people_count = links_count = changes_count = 0
-    with transaction.atomic():
+    with _rollback_data_on_disk(), transaction.atomic():
         if Practice.objects.exists():
             raise SeedRefused(
                 "This database already has a practice. Seed data only goes into an empty Frame, "

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
+from django.urls import reverse
 
 from frame.accounts.models import Membership, Practice, Role, User
 from frame.audit.models import Action, AuditEvent
@@ -187,3 +188,35 @@ def test_seed_command_prints_progress_accounts_and_a_working_password() -> None:
 def test_seed_command_refuses_a_negative_count() -> None:
     with pytest.raises(CommandError, match="zero or more"):
         call_command("seed", clients=-1, seed=2, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_seeded_clients_can_be_found_by_name_and_case_code(as_user: Any) -> None:
+    result = seed_practice(clients=200, seed=13, password=PASSWORD)
+    practitioner = result.staff[1]
+    mine = Client.objects.filter(care_team__user=practitioner).order_by("sort_key").first()
+    assert mine is not None
+    http = as_user(practitioner)
+    for query in (mine.family_name[:4].lower(), mine.case_code):
+        response = http.get(reverse("clients:list"), {"q": query})
+        assert response.status_code == 200
+        assert str(mine.pk) in response.content.decode(), f"searching {query!r} missed them"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_seed_keeps_sqlite_rollback_data_on_disk_then_restores_it() -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("temp_store is SQLite's")
+
+    def temp_store() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA temp_store")
+            return int(cursor.fetchone()[0])
+
+    before = temp_store()
+    during: list[int] = []
+    seed_practice(
+        clients=10, seed=14, password=PASSWORD, progress=lambda _: during.append(temp_store())
+    )
+    assert during == [1]  # FILE: memory stays flat however many rows one transaction holds
+    assert temp_store() == before
