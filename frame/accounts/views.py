@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.internal.flows.login import record_authentication
+from allauth.account.views import logout as allauth_logout
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -25,6 +26,15 @@ from frame.accounts.forms import (
 )
 from frame.accounts.models import Invitation, Membership, SetupToken, User
 from frame.audit.selectors import events_for_actor
+
+
+@login_not_required
+def logout(request: HttpRequest) -> HttpResponse:
+    """allauth's sign-out, plus Clear-Site-Data so a shared computer keeps nothing of it."""
+    response: HttpResponse = allauth_logout(request)
+    if request.method == "POST":
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

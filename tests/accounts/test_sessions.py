@@ -94,3 +94,11 @@ def test_security_page_links_to_every_control(as_user: Any, practitioner: User) 
     ):
         assert f'href="{reverse(name)}"' in body, name
     assert "Authenticator app: set up" in body
+
+
+def test_signing_out_tells_the_browser_to_forget_the_site(as_user: Any, practitioner: Any) -> None:
+    http = as_user(practitioner)
+    response = http.post(reverse("account_logout"))
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert http.get(reverse("home")).status_code == 302  # signed out for real
