@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from frame.accounts.models import CLINICAL_ROLES, Role, User
 from frame.audit.selectors import events_for_client
-from frame.clients import actions, lifecycle
+from frame.clients import actions, card, lifecycle
 from frame.clients.access import (
     NOT_FOUND_MESSAGE,
     Section,
@@ -194,6 +194,7 @@ def client_card(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
             "history": history,
             "people": people,
             "can_change_status": view.clinical and not lifecycle.is_final(client.status),
+            "sections": card.sections_for(request, view),
         },
     )
 
