@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from frame.accounts import access, actions, wording
+from frame.accounts import home as home_panels
 from frame.accounts.decorators import owner_required, sudo_required
 from frame.accounts.forms import (
     InviteForm,
@@ -38,7 +39,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
+    return render(request, "accounts/home.html", {"panels": home_panels.panels_for(request)})
 
 
 def mfa_required(request: HttpRequest) -> HttpResponse:
