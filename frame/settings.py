@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "frame.audit",
     "frame.accounts",
     "frame.clients",
+    "frame.contracts",
     "frame.demo",
 ]
 

@@ -45,6 +45,17 @@ class Action(models.TextChoices):
     PERSON_UPDATED = "client.person_updated", "Person in client's life updated"
     PERSON_REMOVED = "client.person_removed", "Person in client's life removed"
     CLIENT_LIST_SEARCHED = "client.searched", "Client list searched"
+    # Contracts and the frame
+    CONTRACT_TEMPLATE_CREATED = "contract.template_created", "Contract template created"
+    CONTRACT_TEMPLATE_VERSIONED = "contract.template_versioned", "Contract template edited"
+    PRACTICE_TERMS_CHANGED = "contract.practice_terms_changed", "Practice contract terms changed"
+    CLIENT_TERMS_CHANGED = "contract.client_terms_changed", "Client's contract terms changed"
+    CONTRACT_VIEWED = "contract.viewed", "Contract viewed"
+    CONTRACT_DOWNLOADED = "contract.downloaded", "Contract copy downloaded"
+    CONTRACT_AGREED = "contract.agreed", "Contract agreed"
+    CONTRACT_AGREEMENT_REFUSED = "contract.agreement_refused", "Outdated contract agreement refused"
+    CHANCE_ENCOUNTER_SET = "contract.chance_encounter_set", "Chance-encounter preference recorded"
+    COMMUNICATION_CHANGED = "contract.communication_changed", "Communication preferences changed"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
