@@ -76,6 +76,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Practice(models.Model):
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
+    # Clients signing in to the portal must also pass a second step (authenticator app).
+    portal_requires_mfa = models.BooleanField(
+        "Clients need two-step sign-in for the portal", default=False
+    )
 
     def __str__(self) -> str:
         return self.name
