@@ -88,6 +88,16 @@ class Action(models.TextChoices):
     CALENDAR_FEED_REVOKED = "scheduling.feed_revoked", "Calendar feed link revoked"
     CALENDAR_DOWNLOADED = "scheduling.calendar_downloaded", "Calendar file downloaded"
     TASK_FAILED = "system.task_failed", "Background task failed"
+    # Boundaries and dual relationships
+    BOUNDARIES_VIEWED = "boundaries.viewed", "Boundary log or dual-relationship check viewed"
+    BOUNDARY_EVENT_RECORDED = "boundaries.event_recorded", "Boundary event recorded"
+    BOUNDARY_EVENT_UPDATED = "boundaries.event_updated", "Boundary event updated"
+    BOUNDARY_EVENT_IN_ERROR = "boundaries.event_in_error", "Boundary event marked recorded in error"
+    CIRCLE_ENTRY_ADDED = "boundaries.circle_added", "Declared circle: entry added"
+    CIRCLE_ENTRY_UPDATED = "boundaries.circle_updated", "Declared circle: entry updated"
+    CIRCLE_ENTRY_REMOVED = "boundaries.circle_removed", "Declared circle: entry removed"
+    DUAL_CHECK_RUN = "boundaries.check_run", "Dual-relationship check run"
+    DUAL_CHECK_DECIDED = "boundaries.check_decided", "Dual-relationship decision recorded"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
