@@ -98,6 +98,12 @@ class Action(models.TextChoices):
     CIRCLE_ENTRY_REMOVED = "boundaries.circle_removed", "Declared circle: entry removed"
     DUAL_CHECK_RUN = "boundaries.check_run", "Dual-relationship check run"
     DUAL_CHECK_DECIDED = "boundaries.check_decided", "Dual-relationship decision recorded"
+    # Outcome measures
+    MEASURE_WORDING_IMPORTED = "measures.wording_imported", "Licensed questionnaire wording imported"
+    MEASURE_RECORDED = "measures.recorded", "Questionnaire answers recorded"
+    MEASURES_VIEWED = "measures.viewed", "Questionnaire results viewed"
+    RISK_ALERT_RAISED = "measures.risk_alert_raised", "Risk item alert raised"
+    RISK_ALERT_ACKNOWLEDGED = "measures.risk_alert_acknowledged", "Risk item alert acknowledged"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
