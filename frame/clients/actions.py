@@ -31,6 +31,7 @@ from frame.clients.models import (
     StatusChange,
     new_case_code,
 )
+from frame.clients.signals import client_details_changed
 
 # Names of the read-only pages that record a CLIENT_VIEWED event (kept to a fixed vocabulary).
 VIEWED_PAGES = frozenset({"card", "edit", "status", "care_team", "person"})
@@ -176,6 +177,7 @@ def create_client(
             "care_team": sorted(user.pk for user in team),
         },
     )
+    _announce(client, by, "created", sorted(details))
     return client
 
 
@@ -210,7 +212,14 @@ def update_client(*, client: Client, by: User, changes: Mapping[str, Any]) -> li
         client=client,
         detail={"fields": changed},
     )
+    _announce(client, by, "details", changed)
     return changed
+
+
+def _announce(client: Client, by: User, change: str, fields: Sequence[str] = ()) -> None:
+    client_details_changed.send(
+        sender=Client, client=client, by=by, change=change, fields=tuple(fields)
+    )
 
 
 def _check_effective_date(when: dt.date, *, after: dt.date | None) -> None:
@@ -280,6 +289,7 @@ def add_care_team_member(*, client: Client, by: User, user: User) -> CareTeamMem
         client=client,
         detail={"added": user.pk},
     )
+    _announce(client, by, "care_team")
     return member
 
 
@@ -337,6 +347,7 @@ def add_person(
         client=client,
         detail={"fields": [f for f in PERSON_FIELDS if getattr(person, f)]},
     )
+    _announce(client, by, "people", [f for f in PERSON_FIELDS if getattr(person, f)])
     return person
 
 
@@ -368,6 +379,7 @@ def update_person(*, person: Person, by: User, changes: Mapping[str, Any]) -> li
         client=person.client,
         detail={"fields": changed},
     )
+    _announce(person.client, by, "people", changed)
     return changed
 
 

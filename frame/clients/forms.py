@@ -29,6 +29,7 @@ HELP = {
     "preferred_name": "What they like to be called, if not their given name.",
     "pronouns": "For example she/her, he/him, they/them.",
     "date_of_birth": "For example 12/04/1988.",
+    "employer": "Where they work, if they say. Helps you notice if you know people there.",
     "may_leave_voicemail": "May we leave a voicemail that mentions the practice?",
     "may_email": "May we send emails about appointments?",
     "may_text": "May we send text messages?",

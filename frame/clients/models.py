@@ -110,6 +110,8 @@ class Client(models.Model):
     preferred_name = models.CharField(max_length=100, blank=True)
     pronouns = models.CharField(max_length=40, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    # Where they work, if they say: the dual-relationship check compares it with other clients'.
+    employer = models.CharField(max_length=150, blank=True)
 
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -345,7 +347,14 @@ class Person(models.Model):
 
 
 # Which fields belong to which part of the record. Administrators may see and edit the first two.
-IDENTITY_FIELDS = ("given_name", "family_name", "preferred_name", "pronouns", "date_of_birth")
+IDENTITY_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "pronouns",
+    "date_of_birth",
+    "employer",
+)
 CONTACT_FIELDS = (
     "email",
     "phone",

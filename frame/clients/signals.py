@@ -1,0 +1,16 @@
+"""What the clients app tells other apps after a change, so they can react without it importing
+them (the dual-relationship check listens here).
+
+`client_details_changed` is sent inside the action's transaction, after the change and its audit
+event, with `client=`, `by=` (who changed it), `change=` (one of CHANGES) and `fields=` (the names
+of the fields that changed, empty when not a field edit). A receiver that fails undoes the change
+with it, so receivers must only do work that belongs with the change.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+CHANGES = frozenset({"created", "details", "people", "care_team"})
+
+client_details_changed = Signal()
