@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "frame.accounts",
     "frame.clients",
     "frame.contracts",
+    "frame.portal",
     "frame.demo",
 ]
 
@@ -134,6 +135,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "frame.portal.middleware.portal_boundary",
     "frame.accounts.middleware.require_membership_and_mfa",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

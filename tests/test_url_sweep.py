@@ -69,6 +69,11 @@ PUBLIC = {
     "mfa_authenticate",
     "accounts:setup",
     "accounts:join",
+    # The client portal's doors: signing in, accepting an invitation, a paused account.
+    "portal:sign_in",
+    "portal:password_reset",
+    "portal:password_reset_done",
+    "portal:paused",
 }
 
 # Path parameters that scope a page to one client: staff off the care team get 404.
@@ -139,7 +144,9 @@ def world(
 def _is_login_redirect(response: Any) -> bool:
     location = response.get("Location", "")
     return response.status_code == 302 and (
-        location.startswith(reverse("account_login")) or location.startswith(reverse("admin:login"))
+        location.startswith(reverse("account_login"))
+        or location.startswith(reverse("admin:login"))
+        or location.startswith(reverse("portal:sign_in"))
     )
 
 

@@ -7,17 +7,34 @@ from collections.abc import Iterable
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import url_str_to_user_pk
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
-from django.http import HttpRequest
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
+from frame.accounts.models import User
 from frame.audit.actions import record
 from frame.audit.models import Action
 from frame.lib import crypto
 
 MFA_CONTEXT = "allauth.mfa.authenticator"
+
+
+def portal_account_of(user: Any) -> Any:
+    """A client's portal account (the portal app adds `User.portal_account`); None for staff.
+
+    Looked up through the relation, so accounts never imports the portal app.
+    """
+    if user is None or not getattr(user, "pk", None):
+        return None
+    try:
+        return user.portal_account
+    except (ObjectDoesNotExist, AttributeError):
+        return None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -43,6 +60,36 @@ class AccountAdapter(DefaultAccountAdapter):
         # Staff join through the setup link or an owner's invitation, never by signing up.
         return False
 
+    # Clients sign in with the same flow as staff, but live in the portal.
+
+    def get_login_redirect_url(self, request: HttpRequest) -> str:
+        if portal_account_of(request.user) is not None:
+            return reverse("portal:home")
+        return str(super().get_login_redirect_url(request))
+
+    def get_password_change_redirect_url(self, request: HttpRequest) -> str:
+        if portal_account_of(request.user) is not None:
+            return reverse("portal:account")
+        return str(super().get_password_change_redirect_url(request))
+
+    def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
+        # A client whose portal access is paused gets plain words in the portal's own layout.
+        if portal_account_of(user) is not None:
+            return HttpResponseRedirect(reverse("portal:paused"))
+        return super().respond_user_inactive(request, user)  # type: ignore[no-any-return]
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        url = str(super().get_reset_password_from_key_url(key))
+        try:
+            user = User.objects.filter(pk=url_str_to_user_pk(key.split("-", 1)[0])).first()
+        except ValueError:
+            user = None
+        if portal_account_of(user) is not None:
+            # After choosing a new password, a client goes back to the portal's sign-in, and the
+            # reset pages wear the portal's layout (see frame.portal.middleware).
+            url += "?next=" + reverse("portal:sign_in")
+        return url
+
 
 class MFAAdapter(DefaultMFAAdapter):
     error_messages = {
@@ -63,7 +110,13 @@ class MFAAdapter(DefaultMFAAdapter):
         return crypto.open_sealed(encrypted_text, context=MFA_CONTEXT)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
-        """Two-step sign-in is required, so the last app or key cannot be removed."""
+        """Two-step sign-in is required, so the last app or key cannot be removed.
+
+        The exception is a client whose practice leaves two-step sign-in to them.
+        """
+        account = portal_account_of(authenticator.user)
+        if account is not None and not account.client.practice.portal_requires_mfa:
+            return True
         return bool(
             Authenticator.objects.filter(user_id=authenticator.user_id)
             .exclude(pk=authenticator.pk)

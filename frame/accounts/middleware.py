@@ -79,6 +79,10 @@ def require_membership_and_mfa(get_response: Handler) -> Handler:
         if not user.is_authenticated or request.path_info.startswith(settings.STATIC_URL):
             return get_response(request)
         if user.active_membership is None:
+            if getattr(request, "portal_account", None) is not None:
+                # A client, already checked and kept inside the portal by the portal's own
+                # middleware (frame.portal.middleware), which runs just before this one.
+                return get_response(request)
             # A leaver's session dies on their next request.
             logout(request)
             return redirect(settings.LOGIN_URL)

@@ -1,0 +1,48 @@
+"""Template tags for portal pages: the crisis-contacts footer and article text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from frame.portal.crisis import contacts_for_practice
+
+register = template.Library()
+
+
+def _practice_id(context: Any) -> int | None:
+    if context.get("portal_practice_id"):
+        return int(context["portal_practice_id"])
+    request = context.get("request")
+    account = getattr(request, "portal_account", None)
+    return account.client.practice_id if account is not None else None
+
+
+@register.inclusion_tag("portal/_crisis_contacts.html", takes_context=True)
+def crisis_contacts(context: Any) -> dict[str, Any]:
+    """Every portal page ends with where to get urgent help, from the practice's own list."""
+    return {"contacts": contacts_for_practice(_practice_id(context))}
+
+
+@register.filter
+def article_body(text: str) -> SafeString:
+    """Plain text to HTML: blank lines separate paragraphs, a line starting "## " is a heading.
+
+    Everything is escaped; nobody can put markup into an article.
+    """
+    blocks = [block.strip() for block in str(text).replace("\r\n", "\n").split("\n\n")]
+    parts = []
+    for block in blocks:
+        if not block:
+            continue
+        if block.startswith("## "):
+            parts.append(format_html("<h2>{}</h2>", block[3:].strip()))
+        else:
+            lines = format_html_join(
+                SafeString("<br>"), "{}", ((line,) for line in block.split("\n"))
+            )
+            parts.append(format_html("<p>{}</p>", lines))
+    return SafeString("\n".join(parts))

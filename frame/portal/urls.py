@@ -1,0 +1,32 @@
+"""The client portal. Every page here is for clients only: staff get a 404.
+
+Other apps add portal pages by writing views in `frame/portal/<topic>.py` (see README.md) and
+adding their lines below.
+"""
+
+from django.urls import path
+
+from frame.portal import signin, views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    # Signing in, and pages for people not signed in
+    path("sign-in/", signin.sign_in, name="sign_in"),
+    path("sign-in/forgotten/", signin.password_reset, name="password_reset"),
+    path("sign-in/forgotten/sent/", signin.password_reset_done, name="password_reset_done"),
+    path("paused/", signin.paused, name="paused"),
+    # Your account
+    path("account/", views.account, name="account"),
+    path("account/password/", signin.password_change, name="password_change"),
+    path("account/two-step/", signin.two_step_required, name="two_step_required"),
+    path("account/two-step/app/", signin.totp_activate, name="totp_activate"),
+    path("account/two-step/app/remove/", signin.totp_deactivate, name="totp_deactivate"),
+    path("account/two-step/recovery-codes/", signin.recovery_codes, name="recovery_codes"),
+    path(
+        "account/two-step/recovery-codes/new/",
+        signin.recovery_codes_generate,
+        name="recovery_codes_generate",
+    ),
+]
