@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "frame.accounts",
     "frame.clients",
     "frame.contracts",
+    "frame.scheduling",
     "frame.portal",
     "frame.demo",
 ]
