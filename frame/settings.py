@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "frame.clients",
     "frame.contracts",
     "frame.scheduling",
+    "frame.measures",
     "frame.portal",
     "frame.demo",
 ]

@@ -1,0 +1,1 @@
+"""Instrument definition files, one JSON file per instrument (a package so they are installed)."""
