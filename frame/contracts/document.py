@@ -71,12 +71,15 @@ def build(
     )
 
 
+def parties_line(parties: Parties) -> str:
+    return f"Between {parties.client_name} and {parties.practitioner_name}, {parties.practice_name}"
+
+
 def canonical_text(document: Document) -> str:
     """The contract as one plain text: headings, parties, then numbered clauses."""
-    parties = document.parties
     lines = [
         document.heading,
-        f"Between {parties.client_name} and {parties.practitioner_name}, {parties.practice_name}",
+        parties_line(document.parties),
         f"Version {document.version_number}",
     ]
     for number, clause in enumerate(document.clauses, start=1):

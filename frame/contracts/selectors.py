@@ -102,6 +102,13 @@ def latest_version(template: ContractTemplate) -> TemplateVersion | None:
     )
 
 
+def chosen_template_id(client: Client) -> Any:
+    """The template chosen for this client, or None when they follow the practice's default."""
+    return (
+        ClientContract.objects.filter(client=client).values_list("template_id", flat=True).first()
+    )
+
+
 def template_for(client: Client) -> ContractTemplate | None:
     settings_row = (
         ClientContract.objects.filter(client=client, template__isnull=False)
@@ -248,13 +255,21 @@ def calendar_title_text(client: Client, style: CalendarTitle) -> str:
     return "Appointment"
 
 
-def communication_preferences_for(client: Client) -> Communication:
+def reminder_settings(client: Client) -> tuple[ReminderChannel, CalendarTitle]:
+    """How reminders go and what calendars call appointments (defaults until someone chooses)."""
     row = CommunicationPreferences.objects.filter(client=client).first()
+    if row is None:
+        return ReminderChannel.EMAIL, CalendarTitle.CASE_CODE
+    return ReminderChannel(row.reminder_channel), CalendarTitle(row.calendar_title)
+
+
+def communication_preferences_for(client: Client) -> Communication:
+    reminder_channel, calendar_title = reminder_settings(client)
     terms = terms_for(client)
     return Communication(
-        reminder_channel=ReminderChannel(row.reminder_channel) if row else ReminderChannel.EMAIL,
+        reminder_channel=reminder_channel,
         discreet_wording=client.discreet_wording,
-        calendar_title=CalendarTitle(row.calendar_title) if row else CalendarTitle.CASE_CODE,
+        calendar_title=calendar_title,
         contact_policy=ContactPolicy(
             channels=terms.contact_channels,
             purposes=terms.contact_purposes,
