@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "frame.accounts",
     "frame.clients",
     "frame.contracts",
+    "frame.boundaries",
     "frame.scheduling",
     "frame.measures",
     "frame.portal",

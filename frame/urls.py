@@ -11,6 +11,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("frame.accounts.urls")),
     path("clients/", include("frame.clients.urls")),
+    path("boundaries/", include("frame.boundaries.urls")),
     path("", include("frame.contracts.urls")),
     path("portal/", include("frame.portal.urls")),
     # Ahead of allauth's own sign-out, to tell the browser to forget everything from this site.

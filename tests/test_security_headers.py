@@ -18,12 +18,17 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import TEST_PASSWORD
+from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
 # page cannot quietly escape the header checks.
 PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "client_id": lambda world: world["client_record"].pk,
     "person_id": lambda world: world["person"].pk,
+    "event_id": lambda world: (
+        BoundaryEventFactory(client=world["client_record"], created_by=world["practitioner"]).pk
+    ),
+    "entry_id": lambda world: CircleEntryFactory(owner=world["practitioner"]).pk,
     "member_id": lambda world: world["practitioner"].membership.pk,
     "session_id": lambda world: "1",
     "token": lambda world: "not-a-real-token",

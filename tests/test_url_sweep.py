@@ -17,6 +17,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
+from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ PUBLIC = {
 }
 
 # Path parameters that scope a page to one client: staff off the care team get 404.
-CLIENT_SCOPED_PARAMS = {"client_id", "person_id"}
+CLIENT_SCOPED_PARAMS = {"client_id", "person_id", "event_id"}
 
 
 @dataclass
@@ -94,6 +95,10 @@ class World:
 PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     "client_id": lambda w: w.client_record.pk,
     "person_id": lambda w: w.person.pk,
+    "event_id": lambda w: (
+        BoundaryEventFactory(client=w.client_record, created_by=w.practitioner).pk
+    ),
+    "entry_id": lambda w: CircleEntryFactory(owner=w.practitioner).pk,
     "member_id": lambda w: w.membership_id,
     "token": lambda w: "not-a-real-token",
     "key": lambda w: "not-a-real-key",
