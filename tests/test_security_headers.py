@@ -18,6 +18,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import TEST_PASSWORD
+from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
@@ -30,6 +31,10 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "entry_id": lambda world: CircleEntryFactory(owner=world["practitioner"]).pk,
     "member_id": lambda world: world["practitioner"].membership.pk,
+    "template_id": lambda world: sweep_template(world["practitioner"]).pk,
+    "agreement_id": lambda world: (
+        sweep_agreement(world["client_record"], world["practitioner"]).pk
+    ),
     "session_id": lambda world: "1",
     "token": lambda world: "not-a-real-token",
     "key": lambda world: "not-a-real-key",

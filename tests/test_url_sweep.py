@@ -17,6 +17,7 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
+from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 
 
@@ -78,7 +79,7 @@ PUBLIC = {
 }
 
 # Path parameters that scope a page to one client: staff off the care team get 404.
-CLIENT_SCOPED_PARAMS = {"client_id", "person_id", "event_id"}
+CLIENT_SCOPED_PARAMS = {"client_id", "person_id", "event_id", "agreement_id"}
 
 
 @dataclass
@@ -100,6 +101,8 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     ),
     "entry_id": lambda w: CircleEntryFactory(owner=w.practitioner).pk,
     "member_id": lambda w: w.membership_id,
+    "template_id": lambda w: sweep_template(w.practitioner).pk,
+    "agreement_id": lambda w: sweep_agreement(w.client_record, w.practitioner).pk,
     "token": lambda w: "not-a-real-token",
     "key": lambda w: "not-a-real-key",
     "uidb36": lambda w: "1",

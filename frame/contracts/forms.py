@@ -175,7 +175,7 @@ class TermsForm(forms.Form):
         data = self.cleaned_data
         values = {
             name: data[name]
-            for name in self.base_fields
+            for name in TermsForm.base_fields
             if name not in {"fee", "frequency", "contact_channels"}
         }
         return Terms(
