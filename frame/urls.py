@@ -14,6 +14,7 @@ urlpatterns = [
     path("boundaries/", include("frame.boundaries.urls")),
     path("", include("frame.contracts.urls")),
     path("portal/", include("frame.portal.urls")),
+    path("", include("frame.portal.staff_urls")),
     # Ahead of allauth's own sign-out, to tell the browser to forget everything from this site.
     path("account/logout/", account_views.logout, name="account_logout"),
     path("account/", include("allauth.urls")),

@@ -19,7 +19,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.factories import TEST_PASSWORD
 from tests.contracts.sweep import sweep_agreement, sweep_template
+from tests.scheduling.sweep import sweep_appointment, sweep_break
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
+from tests.portal.factories import article_share_for
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
 # page cannot quietly escape the header checks.
@@ -31,6 +33,16 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "entry_id": lambda world: CircleEntryFactory(owner=world["practitioner"]).pk,
     "member_id": lambda world: world["practitioner"].membership.pk,
+    "appointment_id": lambda world: (
+        sweep_appointment(world["client_record"], world["practitioner"]).pk
+    ),
+    "break_id": lambda world: sweep_break(world["practitioner"]).pk,
+    "share_id": lambda world: (
+        article_share_for(world["client_record"], by=world["practitioner"]).pk
+    ),
+    "article_id": lambda world: (
+        article_share_for(world["client_record"], by=world["practitioner"]).version.article_id
+    ),
     "template_id": lambda world: sweep_template(world["practitioner"]).pk,
     "agreement_id": lambda world: (
         sweep_agreement(world["client_record"], world["practitioner"]).pk

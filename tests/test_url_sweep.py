@@ -17,8 +17,10 @@ from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
+from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
+from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ PUBLIC = {
     "portal:password_reset",
     "portal:password_reset_done",
     "portal:paused",
+    "portal:join",
+    "portal:request_link",
 }
 
 # Path parameters that scope a page to one client: staff off the care team get 404.
@@ -101,6 +105,10 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     ),
     "entry_id": lambda w: CircleEntryFactory(owner=w.practitioner).pk,
     "member_id": lambda w: w.membership_id,
+    "share_id": lambda w: article_share_for(w.client_record, by=w.practitioner).pk,
+    "article_id": lambda w: (
+        article_share_for(w.client_record, by=w.practitioner).version.article_id
+    ),
     "template_id": lambda w: sweep_template(w.practitioner).pk,
     "agreement_id": lambda w: sweep_agreement(w.client_record, w.practitioner).pk,
     "token": lambda w: "not-a-real-token",
@@ -252,3 +260,90 @@ def test_the_care_team_can_open_client_pages(route: Route, world: World, as_user
     path = _path(route, world)
     response = as_user(world.practitioner).get(path)
     assert response.status_code in {200, 302, 405}, f"{path} gave {response.status_code}"
+
+
+# --- The client portal ----------------------------------------------------------------------------
+
+PORTAL_ROUTES = [r for r in ROUTES if r.namespace == "portal"]
+STAFF_ROUTES = [
+    r for r in ROUTES if r.namespace != "portal" and r.name not in CLIENT_ALLOWED_URL_NAMES
+]
+
+
+@pytest.fixture
+def portal_client(world: World) -> HttpClient:
+    """A second client of the same practice and practitioner, signed in to their own portal."""
+    from tests.factories import CareTeamMemberFactory, ClientFactory
+
+    second = ClientFactory(
+        practice=world.client_record.practice,
+        created_by=world.practitioner,
+        given_name="Dana",
+        family_name="Whitlock",
+    )
+    CareTeamMemberFactory(client=second, user=world.practitioner)
+    return signed_in_client(portal_user_for(second, invited_by=world.practitioner))
+
+
+def test_the_sweep_reaches_portal_pages() -> None:
+    assert len(PORTAL_ROUTES) >= 10, "the sweep found few portal pages: has the URLConf changed?"
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in PORTAL_ROUTES if r.name not in PUBLIC], ids=lambda r: r.name
+)
+def test_anonymous_visitors_to_the_portal_go_to_its_sign_in(
+    route: Route, world: World, client: HttpClient
+) -> None:
+    response = client.get(_path(route, world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("portal:sign_in")), response["Location"]
+
+
+@pytest.mark.parametrize("route", PORTAL_ROUTES, ids=lambda r: r.name)
+@pytest.mark.parametrize("persona", ["practitioner", "administrator", "outsider"])
+def test_staff_get_not_found_on_every_portal_page(
+    route: Route, persona: str, world: World, as_user: Any
+) -> None:
+    path = _path(route, world)
+    http = as_user(getattr(world, persona))
+    for response in (http.get(path), http.post(path, {})):
+        assert response.status_code in {404, 405}, f"{path}: {response.status_code}"
+        assert _refused(response, world)
+
+
+@pytest.mark.parametrize(
+    "route", [r for r in PORTAL_ROUTES if r.params and r.name not in PUBLIC], ids=lambda r: r.name
+)
+def test_another_clients_ids_are_not_found_in_the_portal(
+    route: Route, world: World, portal_client: HttpClient
+) -> None:
+    """Every id in a portal URL here belongs to `client_record`, not to the signed-in client."""
+    path = _path(route, world)
+    for response in (portal_client.get(path), portal_client.post(path, {})):
+        assert response.status_code in {404, 405}, f"{path}: {response.status_code}"
+        assert _refused(response, world)
+    assert portal_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("route", STAFF_ROUTES, ids=lambda r: r.name)
+def test_a_portal_client_gets_not_found_on_every_staff_page(
+    route: Route, world: World, portal_client: HttpClient
+) -> None:
+    path = _path(route, world)
+    for response in (portal_client.get(path), portal_client.post(path, {})):
+        assert response.status_code == 404, f"{path}: {response.status_code}"
+        assert _refused(response, world)
+
+
+@pytest.mark.parametrize("route", [r for r in PORTAL_ROUTES if not r.params], ids=lambda r: r.name)
+def test_a_portal_client_can_open_their_own_portal_pages(
+    route: Route, world: World, portal_client: HttpClient
+) -> None:
+    """The refusals above mean something only if the portal itself works for its client."""
+    response = portal_client.get(_path(route, world))
+    assert response.status_code in {200, 302}, f"{route.name}: {response.status_code}"
+    if response.status_code == 302:
+        location = response["Location"]
+        # Setting up two-step sign-in first asks the client to confirm their password.
+        assert location.startswith(("/portal/", reverse("account_reauthenticate"))), location

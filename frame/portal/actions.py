@@ -29,7 +29,14 @@ from frame.audit.actions import record
 from frame.audit.models import Action
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
-from frame.portal.models import PortalAccount, PortalInvitation
+from frame.portal.models import (
+    Article,
+    ArticleShare,
+    ArticleVersion,
+    CrisisContact,
+    PortalAccount,
+    PortalInvitation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -312,3 +319,209 @@ def set_portal_requires_mfa(*, practice: Any, required: bool, by: User) -> None:
         practice_id=practice.pk,
         detail={"portal_requires_mfa": required},
     )
+
+
+# --- Practice defaults ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_practice_defaults(*, practice_id: int) -> None:
+    """Give a practice Frame's UK crisis contacts (if it has none) and any of Frame's articles it
+    does not have yet. Safe to run again. A system step taken when a practice is created, inside
+    the same transaction as its own audited creation, so it records no event of its own."""
+    from frame.portal.crisis import default_contacts
+    from frame.portal.library import DEFAULT_KEYS, load
+
+    if not CrisisContact.objects.filter(practice_id=practice_id).exists():
+        CrisisContact.objects.bulk_create(default_contacts(practice_id))
+    have = set(
+        Article.objects.filter(practice_id=practice_id, key__in=DEFAULT_KEYS).values_list(
+            "key", flat=True
+        )
+    )
+    for position, key in enumerate(DEFAULT_KEYS, start=1):
+        if key in have:
+            continue
+        text = load(key)
+        article = Article.objects.create(practice_id=practice_id, key=key, position=position * 10)
+        version = ArticleVersion.objects.create(
+            article=article, number=1, title=text.title, summary=text.summary, body=text.body
+        )
+        article.current_version = version
+        article.save(update_fields=["current_version"])
+
+
+# --- Crisis contacts ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactEntry:
+    """One crisis contact as the owner left it on the page; `pk` is None for a new one."""
+
+    pk: int | None
+    name: str
+    how_to_reach: str
+    when_to_use: str
+    nations: str
+
+
+def _require_owner(by: User, practice_id: int) -> None:
+    membership = by.active_membership
+    if membership is None or not membership.is_owner or membership.practice_id != practice_id:
+        raise PermissionDenied("Only an owner of this practice can change this.")
+
+
+@transaction.atomic
+def save_crisis_contacts(*, practice_id: int, entries: list[ContactEntry], by: User) -> None:
+    """Replace the practice's crisis contacts with `entries`, in that order."""
+    _require_owner(by, practice_id)
+    if not entries:
+        raise PortalActionError(
+            "Please keep at least one way to get urgent help: every portal page shows this list."
+        )
+    existing = {
+        c.pk: c for c in CrisisContact.objects.select_for_update().filter(practice_id=practice_id)
+    }
+    kept_ids = {entry.pk for entry in entries if entry.pk is not None}
+    if not kept_ids <= set(existing):
+        raise PermissionDenied("That crisis contact is not part of this practice.")
+    removed = [pk for pk in existing if pk not in kept_ids]
+    CrisisContact.objects.filter(pk__in=removed).delete()
+    added = changed = 0
+    fields = ("name", "how_to_reach", "when_to_use", "nations")
+    for position, entry in enumerate(entries, start=1):
+        values = {name: getattr(entry, name) for name in fields}
+        if entry.pk is None:
+            CrisisContact.objects.create(practice_id=practice_id, position=position, **values)
+            added += 1
+            continue
+        contact = existing[entry.pk]
+        if any(getattr(contact, name) != value for name, value in values.items()):
+            changed += 1
+        if changed or contact.position != position:
+            for name, value in values.items():
+                setattr(contact, name, value)
+            contact.position = position
+            contact.save()
+    record(
+        action=Action.CRISIS_CONTACTS_CHANGED,
+        actor=by,
+        practice_id=practice_id,
+        detail={"count": len(entries), "added": added, "removed": len(removed), "changed": changed},
+    )
+
+
+# --- Articles -------------------------------------------------------------------------------------
+
+
+def _clean_text(title: str, summary: str, body: str) -> dict[str, str]:
+    values = {"title": title.strip(), "summary": summary.strip(), "body": body.strip()}
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        raise PortalActionError(f"Please fill in the {' and '.join(missing)}.")
+    return values
+
+
+@transaction.atomic
+def create_article(*, practice_id: int, title: str, summary: str, body: str, by: User) -> Article:
+    _require_owner(by, practice_id)
+    values = _clean_text(title, summary, body)
+    article = Article.objects.create(practice_id=practice_id, position=1000)
+    version = ArticleVersion.objects.create(article=article, number=1, created_by=by, **values)
+    article.current_version = version
+    article.save(update_fields=["current_version"])
+    record(
+        action=Action.ARTICLE_CREATED,
+        actor=by,
+        target=article,
+        practice_id=practice_id,
+        detail={"version": 1},
+    )
+    return article
+
+
+@transaction.atomic
+def edit_article(*, article: Article, title: str, summary: str, body: str, by: User) -> bool:
+    """Save the words as a new version. Clients keep the version they were given.
+    Returns False (and saves nothing) if nothing changed."""
+    _require_owner(by, article.practice_id)
+    values = _clean_text(title, summary, body)
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    current = ArticleVersion.objects.filter(article=article).order_by("-number").first()
+    if current is None:
+        raise PortalActionError("This article has no text to edit.")
+    changed = sorted(name for name, value in values.items() if getattr(current, name) != value)
+    if not changed:
+        return False
+    version = ArticleVersion.objects.create(
+        article=article, number=current.number + 1, created_by=by, **values
+    )
+    article.current_version = version
+    article.save(update_fields=["current_version"])
+    record(
+        action=Action.ARTICLE_EDITED,
+        actor=by,
+        target=article,
+        practice_id=article.practice_id,
+        detail={"version": version.number, "fields": changed},
+    )
+    return True
+
+
+def _require_clinical(by: User, client: Client) -> None:
+    if by.active_membership is None or not may_see(by, client, Section.CLINICAL):
+        raise PermissionDenied("Only the client's care team can share articles with them.")
+
+
+@transaction.atomic
+def share_article(*, client: Client, article: Article, by: User) -> ArticleShare:
+    """Give the client the article's current version, to read in their portal."""
+    _require_clinical(by, client)
+    if article.practice_id != client.practice_id or article.current_version_id is None:
+        raise PermissionDenied("That article is not part of this practice's library.")
+    _lock_client(client)
+    if ArticleShare.objects.filter(
+        client=client, version_id=article.current_version_id, withdrawn_at__isnull=True
+    ).exists():
+        raise PortalActionError("This client already has this version of the article.")
+    share = ArticleShare.objects.create(
+        client=client, version_id=article.current_version_id, shared_by=by
+    )
+    record(
+        action=Action.ARTICLE_SHARED,
+        actor=by,
+        target=share,
+        client=client,
+        detail={"article": article.pk, "version_id": article.current_version_id},
+    )
+    return share
+
+
+@transaction.atomic
+def withdraw_share(*, share: ArticleShare, by: User) -> None:
+    _require_clinical(by, share.client)
+    updated = ArticleShare.objects.filter(pk=share.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now()
+    )
+    if updated != 1:
+        raise PortalActionError("This article has already been withdrawn.")
+    record(action=Action.ARTICLE_WITHDRAWN, actor=by, target=share, client=share.client_id)
+
+
+@transaction.atomic
+def mark_read(*, share: ArticleShare, by: User, client: Client) -> None:
+    """The first time a client opens a shared article; later readings record nothing."""
+    if share.client_id != client.pk:
+        raise PermissionDenied("Not this client's article.")
+    updated = ArticleShare.objects.filter(pk=share.pk, first_read_at__isnull=True).update(
+        first_read_at=timezone.now()
+    )
+    if updated == 1:
+        record(
+            action=Action.ARTICLE_READ,
+            actor=by,
+            actor_role=CLIENT_ROLE,
+            target=share,
+            client=client,
+            practice_id=client.practice_id,
+        )

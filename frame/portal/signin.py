@@ -10,7 +10,6 @@ from allauth.account.views import LoginView, PasswordChangeView, PasswordResetVi
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.views import GenerateRecoveryCodesView, ViewRecoveryCodesView
 from allauth.mfa.totp.views import ActivateTOTPView, DeactivateTOTPView
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,11 +51,9 @@ def password_reset_done(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/password_reset_done.html")
 
 
-@login_not_required
+@portal_entrance
 def paused(request: HttpRequest) -> HttpResponse:
     """Where a suspended client lands: plain words, nothing about their record."""
-    if request.user.is_authenticated:
-        return redirect("portal:home")
     return render(request, "portal/paused.html")
 
 
@@ -127,7 +124,17 @@ class _PortalRecoveryCodes(ViewRecoveryCodesView):  # type: ignore[misc]  # alla
     template_name = "portal/recovery_codes.html"
 
 
-recovery_codes = portal_page(_PortalRecoveryCodes.as_view())
+_recovery_codes = _PortalRecoveryCodes.as_view()
+
+
+@portal_page
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    if not Authenticator.objects.filter(
+        user_id=request.user.pk, type=Authenticator.Type.RECOVERY_CODES
+    ).exists():
+        return redirect("portal:account")
+    response: HttpResponse = _recovery_codes(request)
+    return response
 
 
 class _PortalGenerateRecoveryCodes(GenerateRecoveryCodesView):  # type: ignore[misc]  # allauth ships no types
@@ -137,4 +144,13 @@ class _PortalGenerateRecoveryCodes(GenerateRecoveryCodesView):  # type: ignore[m
         return reverse("portal:recovery_codes")
 
 
-recovery_codes_generate = portal_page(_PortalGenerateRecoveryCodes.as_view())
+_generate = _PortalGenerateRecoveryCodes.as_view()
+
+
+@portal_page
+def recovery_codes_generate(request: HttpRequest) -> HttpResponse:
+    # Recovery codes stand in for the app, so they only make sense once the app is set up.
+    if not _has_totp(request):
+        return redirect("portal:account")
+    response: HttpResponse = _generate(request)
+    return response

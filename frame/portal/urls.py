@@ -6,7 +6,7 @@ adding their lines below.
 
 from django.urls import path
 
-from frame.portal import signin, views
+from frame.portal import articles, join, signin, views
 
 app_name = "portal"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("sign-in/forgotten/", signin.password_reset, name="password_reset"),
     path("sign-in/forgotten/sent/", signin.password_reset_done, name="password_reset_done"),
     path("paused/", signin.paused, name="paused"),
+    path("join/<str:token>/", join.join, name="join"),
+    path("join/<str:token>/new-link/", join.request_new_link, name="request_link"),
+    # Articles shared with you
+    path("articles/", articles.article_list, name="articles"),
+    path("articles/<uuid:share_id>/", articles.article, name="article"),
     # Your account
     path("account/", views.account, name="account"),
     path("account/password/", signin.password_change, name="password_change"),

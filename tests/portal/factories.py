@@ -35,3 +35,13 @@ def signed_in_client(user: User) -> HttpClient:
 
 def portal_http(user: Any) -> HttpClient:
     return signed_in_client(user)
+
+
+def article_share_for(client: Client, *, by: User, key: str = "confidentiality") -> Any:
+    """Share one of the practice's default articles with the client (as the care team would)."""
+    from frame.portal.models import Article, ArticleShare
+
+    article = Article.objects.get(practice_id=client.practice_id, key=key)
+    return ArticleShare.objects.create(
+        client=client, version_id=article.current_version_id, shared_by=by
+    )

@@ -40,7 +40,8 @@ def test_panels() -> Iterator[list[Any]]:
 def test_panels_show_in_their_slots_for_the_signed_in_client(
     portal_user: User, as_client: Any, test_panels: list[Any], client_record: Any, settings: Any
 ) -> None:
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], _template_dir()]
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], _template_dir()]}]
     response = as_client(portal_user).get(reverse("portal:home"))
     html = response.content.decode()
     assert html.count("Next session for Morgan") == 2

@@ -29,20 +29,20 @@ def crisis_contacts(context: Any) -> dict[str, Any]:
 
 @register.filter
 def article_body(text: str) -> SafeString:
-    """Plain text to HTML: blank lines separate paragraphs, a line starting "## " is a heading.
-
-    Everything is escaped; nobody can put markup into an article.
-    """
-    blocks = [block.strip() for block in str(text).replace("\r\n", "\n").split("\n\n")]
+    """Plain text to HTML: blank lines separate paragraphs, "## " starts a subheading and lines
+    starting "- " make a list. Everything is escaped; nobody can put markup into an article."""
     parts = []
-    for block in blocks:
-        if not block:
+    for block in str(text).replace("\r\n", "\n").split("\n\n"):
+        block = block.strip()
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
             continue
         if block.startswith("## "):
             parts.append(format_html("<h2>{}</h2>", block[3:].strip()))
+        elif all(line.startswith("- ") for line in lines):
+            items = format_html_join("", "<li>{}</li>", ((line[2:].strip(),) for line in lines))
+            parts.append(format_html("<ul>{}</ul>", items))
         else:
-            lines = format_html_join(
-                SafeString("<br>"), "{}", ((line,) for line in block.split("\n"))
-            )
-            parts.append(format_html("<p>{}</p>", lines))
+            joined = format_html_join(SafeString("<br>"), "{}", ((line,) for line in lines))
+            parts.append(format_html("<p>{}</p>", joined))
     return SafeString("\n".join(parts))
