@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("frame.accounts.urls")),
     path("clients/", include("frame.clients.urls")),
     path("boundaries/", include("frame.boundaries.urls")),
+    path("measures/", include("frame.measures.urls")),
     path("", include("frame.contracts.urls")),
     path("portal/", include("frame.portal.urls")),
     path("", include("frame.portal.staff_urls")),

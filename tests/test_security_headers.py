@@ -21,6 +21,7 @@ from tests.factories import TEST_PASSWORD
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.scheduling.sweep import sweep_appointment, sweep_break
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
+from tests.measures.sweep import sweep_administration, sweep_alert
 from tests.portal.factories import article_share_for
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
@@ -33,6 +34,11 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "entry_id": lambda world: CircleEntryFactory(owner=world["practitioner"]).pk,
     "member_id": lambda world: world["practitioner"].membership.pk,
+    "administration_id": lambda world: (
+        sweep_administration(world["client_record"], world["practitioner"]).pk
+    ),
+    "alert_id": lambda world: sweep_alert(world["client_record"], world["practitioner"]).pk,
+    "instrument": lambda world: "phq9",
     "appointment_id": lambda world: (
         sweep_appointment(world["client_record"], world["practitioner"]).pk
     ),

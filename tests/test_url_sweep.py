@@ -20,6 +20,7 @@ from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
 from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
+from tests.measures.sweep import sweep_administration, sweep_alert
 from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
 
 
@@ -83,7 +84,14 @@ PUBLIC = {
 }
 
 # Path parameters that scope a page to one client: staff off the care team get 404.
-CLIENT_SCOPED_PARAMS = {"client_id", "person_id", "event_id", "agreement_id"}
+CLIENT_SCOPED_PARAMS = {
+    "client_id",
+    "person_id",
+    "event_id",
+    "agreement_id",
+    "administration_id",
+    "alert_id",
+}
 
 
 @dataclass
@@ -111,6 +119,9 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     ),
     "template_id": lambda w: sweep_template(w.practitioner).pk,
     "agreement_id": lambda w: sweep_agreement(w.client_record, w.practitioner).pk,
+    "administration_id": lambda w: sweep_administration(w.client_record, w.practitioner).pk,
+    "alert_id": lambda w: sweep_alert(w.client_record, w.practitioner).pk,
+    "instrument": lambda w: "phq9",
     "token": lambda w: "not-a-real-token",
     "key": lambda w: "not-a-real-key",
     "uidb36": lambda w: "1",
