@@ -41,6 +41,7 @@ from frame.contracts.forms import (
     RecordAgreementForm,
     TermsForm,
     VersionSummaryForm,
+    describe_terms,
     drafts_from,
 )
 from frame.contracts.models import (
@@ -280,7 +281,7 @@ def practice_terms(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "contracts/practice_terms.html",
-        {"form": form, "is_owner": membership.is_owner, "terms": terms},
+        {"form": form, "is_owner": membership.is_owner, "terms_rows": describe_terms(terms)},
     )
 
 

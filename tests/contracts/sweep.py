@@ -1,4 +1,4 @@
-"""Values for the project-wide URL sweeps (tests/test_url_sweep.py, tests/test_security_headers.py)."""
+"""Values for the project-wide URL sweeps (test_url_sweep.py and test_security_headers.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Agreements: bound to the exact text agreed, refused when outdated, re-asked when things change."""
+"""Agreements: bound to the exact text, refused when outdated, re-asked when things change."""
 
 from __future__ import annotations
 
@@ -106,7 +106,11 @@ def test_a_portal_agreement_needs_every_section_and_a_typed_name(
     kwargs = {"version_id": str(current.version.pk), "sha256": current.document.sha256}
     with pytest.raises(ValidationError) as missing:
         actions.agree_in_portal(
-            client=client_record, by=None, typed_name="Morgan Feltham", confirmed=keys[:-1], **kwargs
+            client=client_record,
+            by=None,
+            typed_name="Morgan Feltham",
+            confirmed=keys[:-1],
+            **kwargs,
         )
     assert "If you are unhappy" in str(missing.value)
     with pytest.raises(ValidationError):
@@ -115,7 +119,11 @@ def test_a_portal_agreement_needs_every_section_and_a_typed_name(
         )
     with bind_request_context(RequestContext(request_id="r2", source_ip="198.51.100.7")):
         agreement = actions.agree_in_portal(
-            client=client_record, by=None, typed_name="  Morgan   Feltham ", confirmed=keys, **kwargs
+            client=client_record,
+            by=None,
+            typed_name="  Morgan   Feltham ",
+            confirmed=keys,
+            **kwargs,
         )
     assert agreement.method == AgreementMethod.PORTAL and agreement.recorded_by is None
     assert agreement.typed_name == "Morgan Feltham"
@@ -196,9 +204,11 @@ def test_the_full_history_is_kept_newest_first(
     agree(client_record, practitioner, on=dt.date(2025, 1, 6), method=AgreementMethod.ON_PAPER)
     edit_clause(template, practitioner, "gifts", "No gifts.")
     agree(client_record, practitioner, on=dt.date(2025, 3, 3))
-    body = as_user(practitioner).get(
-        reverse("contracts:client_contract", args=[client_record.pk])
-    ).content.decode()
+    body = (
+        as_user(practitioner)
+        .get(reverse("contracts:client_contract", args=[client_record.pk]))
+        .content.decode()
+    )
     assert body.index("3 Mar 2025") < body.index("6 Jan 2025")
     assert "Signed on paper" in body and "version 2" in body
 
@@ -230,7 +240,9 @@ def test_the_record_page_refuses_a_stale_form_and_shows_the_current_contract(
     assert current is not None and current.document.sha256 in body
     assert not Agreement.objects.exists()
     # Sending it again (now with the current contract's values) records the agreement.
-    response = http.post(url, {**form, "version_id": current.version.pk, "sha256": current.document.sha256})
+    response = http.post(
+        url, {**form, "version_id": current.version.pk, "sha256": current.document.sha256}
+    )
     assert response.status_code == 302
     assert Agreement.objects.get().version.number == 2
 
