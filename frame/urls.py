@@ -11,6 +11,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("frame.accounts.urls")),
     path("clients/", include("frame.clients.urls")),
+    path("diary/", include("frame.scheduling.urls")),
     path("boundaries/", include("frame.boundaries.urls")),
     path("measures/", include("frame.measures.urls")),
     path("", include("frame.contracts.urls")),

@@ -34,6 +34,10 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "entry_id": lambda world: CircleEntryFactory(owner=world["practitioner"]).pk,
     "member_id": lambda world: world["practitioner"].membership.pk,
+    "appointment_id": lambda world: (
+        sweep_appointment(world["client_record"], world["practitioner"]).pk
+    ),
+    "break_id": lambda world: sweep_break(world["practitioner"]).pk,
     "administration_id": lambda world: (
         sweep_administration(world["client_record"], world["practitioner"]).pk
     ),

@@ -119,6 +119,8 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     ),
     "template_id": lambda w: sweep_template(w.practitioner).pk,
     "agreement_id": lambda w: sweep_agreement(w.client_record, w.practitioner).pk,
+    "appointment_id": lambda w: sweep_appointment(w.client_record, w.practitioner).pk,
+    "break_id": lambda w: sweep_break(w.practitioner).pk,
     "administration_id": lambda w: sweep_administration(w.client_record, w.practitioner).pk,
     "alert_id": lambda w: sweep_alert(w.client_record, w.practitioner).pk,
     "instrument": lambda w: "phq9",

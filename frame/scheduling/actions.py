@@ -587,13 +587,14 @@ def change_slot_from(
     online_link: str = "",
     until: dt.date | None = None,
     count: int | None = None,
+    open_ended: bool = False,
 ) -> SlotResult:
     """ "This and following": from this session's date on, the slot runs on new terms.
 
     The old slot ends before this date; its sessions from then on that have not taken place
     (including any moved on their own) are replaced by the new slot's. Sessions with an outcome
-    already recorded stay as they are. Time-limited work keeps its remaining number of sessions
-    unless a new end is given.
+    already recorded stay as they are. Without a new end (or `open_ended`), time-limited work keeps
+    its remaining number of sessions and a slot with an end date keeps that date.
     """
     appointment = _lock(appointment)
     _require_client(by, appointment.client)
@@ -602,9 +603,10 @@ def change_slot_from(
         raise ValidationError(
             {"first_day": "The new arrangement starts on or after this session's date."}
         )
-    if count is None and until is None and slot.count is not None:
+    keep_end = count is None and until is None and not open_ended
+    if keep_end and slot.count is not None:
         count = max(slot.count - slot.rule().sessions_before(from_day), 1)
-    if count is None and until is None and slot.until is not None and slot.until >= first_day:
+    if keep_end and slot.until is not None and slot.until >= first_day:
         until = slot.until
     removed = _cut_slot(slot, from_day, by)
     result = create_regular_slot(

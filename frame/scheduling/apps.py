@@ -5,3 +5,27 @@ class SchedulingConfig(AppConfig):
     name = "frame.scheduling"
     label = "scheduling"
     verbose_name = "Scheduling and the rhythm of the work"
+
+    def ready(self) -> None:
+        from frame.accounts import home
+        from frame.clients import card
+        from frame.scheduling import panels
+
+        card.register(
+            card.CardSection(
+                key="scheduling",
+                template="scheduling/card/sessions.html",
+                build=panels.card_section,
+                slot="main",
+                order=20,
+                clinical=False,  # the diary is administrative; the section hides the rhythm
+            )
+        )
+        home.register(
+            home.HomePanel(
+                key="scheduling-today",
+                template="scheduling/home/today.html",
+                build=panels.today_panel,
+                order=10,
+            )
+        )

@@ -1,0 +1,42 @@
+"""The scheduling section of the client card and the "today" panel on the home page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from frame.clients.access import ClientView
+from frame.contracts.selectors import terms_for
+from frame.scheduling import selectors
+from frame.scheduling.access import keeps_diary
+from frame.scheduling.counting import COUNTING_RULE
+
+
+def card_section(request: HttpRequest, view: ClientView) -> dict[str, Any] | None:
+    if not keeps_diary(request.user):
+        return None
+    client = view.client
+    terms = terms_for(client)
+    return {
+        "client": client,
+        "slots": selectors.current_slots(client),
+        "upcoming": selectors.upcoming(client, limit=3),
+        "count": selectors.session_count(client, terms),
+        "counting_rule": COUNTING_RULE,
+        # Attendance patterns are for the clinicians working with the client.
+        "rhythm": selectors.rhythm_for(client) if view.clinical else None,
+    }
+
+
+def today_panel(request: HttpRequest) -> dict[str, Any] | None:
+    user: Any = request.user
+    membership = getattr(user, "active_membership", None)
+    if membership is None or not membership.is_clinical:
+        return None
+    today = selectors.day(user, user, timezone.localdate())
+    return {
+        "today": today,
+        "awaiting": selectors.awaiting_outcome(user, user, limit=5),
+    }
