@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
 from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
 from tests.contracts.sweep import sweep_agreement, sweep_template
+from tests.scheduling.sweep import sweep_appointment, sweep_break
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
 from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
@@ -92,6 +93,11 @@ CLIENT_SCOPED_PARAMS = {
     "administration_id",
     "alert_id",
 }
+
+
+# Diary records: an appointment is its client's; a planned break is its practitioner's alone, so
+# colleagues and other practices get the same 404 for both.
+CLIENT_SCOPED_PARAMS |= {"appointment_id", "break_id"}
 
 
 @dataclass
