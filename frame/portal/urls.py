@@ -6,7 +6,7 @@ adding their lines below.
 
 from django.urls import path
 
-from frame.portal import articles, join, signin, views
+from frame.portal import agreement, articles, join, signin, views
 
 app_name = "portal"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     # Articles shared with you
     path("articles/", articles.article_list, name="articles"),
     path("articles/<uuid:share_id>/", articles.article, name="article"),
+    # Your agreement, and if we meet by chance
+    path("agreement/", agreement.agreement, name="agreement"),
+    path("agreement/copy.pdf", agreement.agreement_pdf, name="agreement_pdf"),
+    path("if-we-meet/", agreement.chance_encounter, name="chance_encounter"),
     # Your account
     path("account/", views.account, name="account"),
     path("account/password/", signin.password_change, name="password_change"),

@@ -6,12 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client as HttpClient
 
 from frame.accounts.models import User
 from frame.clients.models import Client
 from tests.factories import CareTeamMemberFactory, ClientFactory
 from tests.portal.factories import portal_user_for, signed_in_client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(db: Any) -> Any:
+    """Sign-in and link-request limits live in the shared cache; each test starts clean."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -39,5 +48,20 @@ def as_client() -> Any:
 
     def make(user: User) -> HttpClient:
         return signed_in_client(user)
+
+    return make
+
+
+@pytest.fixture
+def make_clients(practice: Any, practitioner: User) -> Any:
+    """`make_clients(n)`: n more clients of the practitioner's caseload, each with an email."""
+
+    def make(n: int) -> list[Client]:
+        records = []
+        for _ in range(n):
+            record = ClientFactory(practice=practice, created_by=practitioner)
+            CareTeamMemberFactory(client=record, user=practitioner)
+            records.append(record)
+        return records
 
     return make
