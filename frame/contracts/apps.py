@@ -9,6 +9,8 @@ class ContractsConfig(AppConfig):
     def ready(self) -> None:
         from frame.clients import card as client_card
         from frame.contracts import card
+        from frame.portal import agreement as portal_agreement
+        from frame.portal import home as portal_home
 
         client_card.register(
             client_card.CardSection(
@@ -45,5 +47,22 @@ class ContractsConfig(AppConfig):
                 template="contracts/card/communication.html",
                 build=card.communication_section,
                 clinical=False,
+            )
+        )
+        portal_home.register(
+            portal_home.PortalPanel(
+                key="agreement",
+                template="portal/agreement_panel.html",
+                build=portal_agreement.agreement_panel,
+                slot="documents",
+                order=10,
+            )
+        )
+        portal_home.register(
+            portal_home.PortalPanel(
+                key="chance-encounter",
+                template="portal/chance_encounter_panel.html",
+                build=portal_agreement.chance_encounter_panel,
+                order=50,
             )
         )

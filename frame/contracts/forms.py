@@ -356,16 +356,22 @@ class PortalAgreementForm(forms.Form):
 
 class ChanceEncounterForm(forms.Form):
     choice = forms.ChoiceField(
-        label="If we meet by chance outside our sessions",
+        label="If you meet by chance outside your sessions",
         choices=EncounterChoice.choices,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Anything else, in your own words",
+        label="Anything else, in the client's own words",
         max_length=NOTE_LIMIT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args: Any, for_client: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if for_client:  # the same form, in the client's own voice
+            self.fields["choice"].label = "If we meet by chance outside our sessions"
+            self.fields["note"].label = "Anything you would like me to know, in your own words"
 
 
 class CommunicationForm(forms.Form):
