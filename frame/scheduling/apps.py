@@ -9,6 +9,7 @@ class SchedulingConfig(AppConfig):
     def ready(self) -> None:
         from frame.accounts import home
         from frame.clients import card
+        from frame.portal import home as portal_home
         from frame.scheduling import panels
 
         card.register(
@@ -27,5 +28,21 @@ class SchedulingConfig(AppConfig):
                 template="scheduling/home/today.html",
                 build=panels.today_panel,
                 order=10,
+            )
+        )
+        portal_home.register(
+            portal_home.PortalPanel(
+                key="scheduling-sessions",
+                template="scheduling/portal/sessions.html",
+                build=panels.portal_sessions,
+                order=10,
+            )
+        )
+        portal_home.register(
+            portal_home.PortalPanel(
+                key="scheduling-breaks",
+                template="scheduling/portal/breaks.html",
+                build=panels.portal_breaks,
+                order=15,
             )
         )

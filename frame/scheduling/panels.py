@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from frame.clients.access import ClientView
+from frame.clients.models import CareTeamMember, Client
 from frame.contracts.selectors import terms_for
 from frame.scheduling import selectors
 from frame.scheduling.access import keeps_diary
@@ -40,3 +41,20 @@ def today_panel(request: HttpRequest) -> dict[str, Any] | None:
         "today": today,
         "awaiting": selectors.awaiting_outcome(user, user, limit=5),
     }
+
+
+# --- The client's portal ----------------------------------------------------------------------
+
+
+def portal_sessions(request: HttpRequest, client: Client) -> dict[str, Any] | None:
+    """The client's next appointments, cancelled ones included so a change is never a surprise."""
+    return {"upcoming": selectors.upcoming(client, limit=6)}
+
+
+def portal_breaks(request: HttpRequest, client: Client) -> dict[str, Any] | None:
+    """Planned breaks of the client's practitioners in the next six months (never the reason)."""
+    team = list(CareTeamMember.objects.filter(client=client).values_list("user_id", flat=True))
+    breaks = selectors.upcoming_breaks(team)
+    if not breaks:
+        return None
+    return {"breaks": breaks}
