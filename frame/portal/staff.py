@@ -311,6 +311,9 @@ def article_new(request: StaffRequest) -> HttpResponse:
 def crisis_contacts(request: StaffRequest) -> HttpResponse:
     membership = _membership(request)
     queryset = CrisisContact.objects.filter(practice_id=membership.practice_id)
+    if not queryset.exists():
+        # A practice made without the usual signal (a bulk import, say) starts from the defaults.
+        actions.add_practice_defaults(practice_id=membership.practice_id)
     formset = CrisisContactFormSet(
         request.POST if request.method == "POST" else None, queryset=queryset, prefix="contacts"
     )
