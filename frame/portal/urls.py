@@ -6,7 +6,7 @@ adding their lines below.
 
 from django.urls import path
 
-from frame.portal import agreement, articles, join, signin, views
+from frame.portal import agreement, articles, calendar, join, signin, views
 
 app_name = "portal"
 
@@ -26,6 +26,10 @@ urlpatterns = [
     path("agreement/", agreement.agreement, name="agreement"),
     path("agreement/copy.pdf", agreement.agreement_pdf, name="agreement_pdf"),
     path("if-we-meet/", agreement.chance_encounter, name="chance_encounter"),
+    # Your sessions in your calendar (written by the scheduling app)
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar/<uuid:appointment_id>.ics", calendar.appointment_ics, name="appointment_ics"),
+    path("calendar/feed/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # Your account
     path("account/", views.account, name="account"),
     path("account/password/", signin.password_change, name="password_change"),

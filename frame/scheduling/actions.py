@@ -26,7 +26,7 @@ from frame.audit.models import Action
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
 from frame.contracts.selectors import practice_terms, terms_for
-from frame.scheduling import attendance_rules, recurrence
+from frame.scheduling import attendance_rules, calendars, recurrence
 from frame.scheduling.access import bookable_practitioners
 from frame.scheduling.attendance_rules import Outcome
 from frame.scheduling.models import (
@@ -36,6 +36,7 @@ from frame.scheduling.models import (
     AppointmentChange,
     Attendance,
     BookedUnit,
+    CalendarFeed,
     Frequency,
     Kind,
     PlannedBreak,
@@ -1071,4 +1072,82 @@ def record_appointment_viewed(*, by: User, appointment: Appointment) -> None:
         actor=by,
         target=appointment,
         client=appointment.client,
+    )
+
+
+# --- Calendar feeds ---------------------------------------------------------------------------
+
+
+def _revoke_feeds(feeds: Any, by: User) -> int:
+    return int(
+        feeds.filter(revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=by)
+    )
+
+
+@transaction.atomic
+def create_practitioner_feed(*, by: User) -> str:
+    """A new private feed of `by`'s own diary; any earlier one stops working. Returns the token."""
+    membership = by.active_membership
+    if membership is None or not membership.is_clinical:
+        raise PermissionDenied("Calendar feeds are for the practice's clinicians.")
+    revoked = _revoke_feeds(CalendarFeed.objects.filter(practitioner=by), by)
+    token, token_hash = calendars.new_token()
+    feed = CalendarFeed.objects.create(
+        practice_id=membership.practice_id, practitioner=by, token_hash=token_hash, created_by=by
+    )
+    record(action=Action.CALENDAR_FEED_CREATED, actor=by, target=feed, detail={"replaced": revoked})
+    return token
+
+
+@transaction.atomic
+def revoke_practitioner_feed(*, by: User) -> int:
+    revoked = _revoke_feeds(CalendarFeed.objects.filter(practitioner=by), by)
+    if revoked:
+        record(action=Action.CALENDAR_FEED_REVOKED, actor=by, detail={"feeds": revoked})
+    return revoked
+
+
+@transaction.atomic
+def create_client_feed(*, by: User, client: Client) -> str:
+    """A client's own feed, made from their portal (`by` is the client's own sign-in)."""
+    revoked = _revoke_feeds(CalendarFeed.objects.filter(client=client), by)
+    token, token_hash = calendars.new_token()
+    feed = CalendarFeed.objects.create(
+        practice_id=client.practice_id, client=client, token_hash=token_hash, created_by=by
+    )
+    record(
+        action=Action.CALENDAR_FEED_CREATED,
+        actor=by,
+        actor_role="client",
+        practice_id=client.practice_id,
+        target=feed,
+        client=client,
+        detail={"replaced": revoked},
+    )
+    return token
+
+
+@transaction.atomic
+def revoke_client_feed(*, by: User, client: Client) -> int:
+    revoked = _revoke_feeds(CalendarFeed.objects.filter(client=client), by)
+    if revoked:
+        record(
+            action=Action.CALENDAR_FEED_REVOKED,
+            actor=by,
+            actor_role="client",
+            practice_id=client.practice_id,
+            client=client,
+            detail={"feeds": revoked},
+        )
+    return revoked
+
+
+def record_calendar_download(*, by: User, appointment: Appointment, actor_role: str = "") -> None:
+    record(
+        action=Action.CALENDAR_DOWNLOADED,
+        actor=by,
+        actor_role=actor_role,
+        practice_id=appointment.practice_id,
+        target=appointment,
+        client=appointment.client_id,
     )

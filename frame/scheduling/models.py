@@ -440,3 +440,55 @@ class AppointmentChange(models.Model):
     @property
     def moved(self) -> bool:
         return self.new_starts_at != self.previous_starts_at
+
+
+class CalendarFeed(models.Model):
+    """A private iCalendar subscription: a practitioner's diary, or one client's sessions.
+
+    Only the token's hash is stored, so the link is shown once, when it is made. Revoking it (or
+    making a new one) stops the old link working at once.
+    """
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="calendar_feeds",
+    )
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="calendar_feeds"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(practitioner__isnull=False, client__isnull=True)
+                | Q(practitioner__isnull=True, client__isnull=False),
+                name="feed_for_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
+                | Q(revoked_at__isnull=False, revoked_by__isnull=False),
+                name="feed_revoked_paired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Calendar feed"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

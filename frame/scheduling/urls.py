@@ -13,6 +13,13 @@ urlpatterns = [
     path("appointments/<uuid:appointment_id>/", views.appointment_detail, name="appointment"),
     path("appointments/<uuid:appointment_id>/move/", views.appointment_move, name="move"),
     path("appointments/<uuid:appointment_id>/regular/", views.slot_change, name="slot_change"),
+    path(
+        "appointments/<uuid:appointment_id>/calendar.ics",
+        views.appointment_ics,
+        name="appointment_ics",
+    ),
     path("breaks/", views.breaks, name="breaks"),
     path("breaks/<uuid:break_id>/", views.break_detail, name="break"),
+    path("calendar/", views.calendar_feed_settings, name="calendar"),
+    path("feed/<str:token>.ics", views.feed, name="feed"),
 ]

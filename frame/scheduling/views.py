@@ -11,15 +11,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from frame.accounts.models import User
 from frame.contracts.selectors import practice_terms, terms_for
-from frame.scheduling import actions, selectors
+from frame.scheduling import actions, calendars, selectors
 from frame.scheduling.access import (
     NOT_FOUND_MESSAGE,
     access_appointment,
@@ -41,7 +43,7 @@ from frame.scheduling.forms import (
     SlotChangeForm,
     aware,
 )
-from frame.scheduling.models import Appointment, Status
+from frame.scheduling.models import Appointment, CalendarFeed, Status
 
 # Dates outside this range in a query string are typing mistakes or probes, not diary pages.
 EARLIEST = dt.date(2000, 1, 1)
@@ -519,3 +521,52 @@ def break_detail(request: StaffRequest, break_id: uuid.UUID) -> HttpResponse:
             "notice_short": planned.notice < dt.timedelta(weeks=policy_weeks),
         },
     )
+
+
+# --- Calendars --------------------------------------------------------------------------------
+
+
+def ics_response(body: bytes, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_feed_settings(request: StaffRequest) -> HttpResponse:
+    """A private link to subscribe to one's own diary from a calendar program."""
+    membership = request.user.active_membership
+    if membership is None or not membership.is_clinical:
+        raise Http404(NOT_FOUND_MESSAGE)
+    context: dict[str, Any] = {}
+    if request.method == "POST" and "create" in request.POST:
+        token = actions.create_practitioner_feed(by=request.user)
+        context["feed_url"] = request.build_absolute_uri(
+            reverse("scheduling:feed", kwargs={"token": token})
+        )
+    elif request.method == "POST" and "revoke" in request.POST:
+        if actions.revoke_practitioner_feed(by=request.user):
+            messages.success(request, "The calendar link has stopped working.")
+        return redirect("scheduling:calendar")
+    context["active"] = CalendarFeed.objects.filter(
+        practitioner=request.user, revoked_at__isnull=True
+    ).first()
+    return render(request, "scheduling/calendar.html", context)
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD"])
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A practitioner's diary as iCalendar, for calendar programs. Unknown or revoked: 404."""
+    found = calendars.find_feed(token)
+    if found is None or found.practitioner_id is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    return ics_response(calendars.feed_body(found))
+
+
+def appointment_ics(request: StaffRequest, appointment_id: uuid.UUID) -> HttpResponse:
+    appointment = access_appointment(request.user, appointment_id)
+    actions.record_calendar_download(by=request.user, appointment=appointment)
+    body = calendars.practitioner_calendar([appointment], name="Appointment")
+    return ics_response(body, f"appointment-{appointment.starts_at:%Y-%m-%d}.ics")
