@@ -32,6 +32,7 @@ The rules, chosen so that a practitioner sees real possibilities without a list 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
@@ -75,28 +76,22 @@ class How(StrEnum):
 
 # --- Tidying ------------------------------------------------------------------------------------
 
+_JOINERS = re.compile("[" + re.escape("".join(sorted(_APOSTROPHES | _HYPHENS))) + "]")
+_LETTERS = re.compile(r"[^\W\d_]+")  # runs of letters, in any alphabet
+_NOT_DIGITS = re.compile(r"[^0-9]")
+
 
 def fold(text: str) -> str:
     """Lower case without accents: "Zoë ÅSTRÖM" → "zoe astrom"."""
+    if text.isascii():
+        return text.lower()  # the same as below for plain ASCII, and much quicker
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def name_words(text: str) -> tuple[str, ...]:
     """The words of a name, tidied. Hyphens and apostrophes join; anything else separates."""
-    words: list[str] = []
-    current: list[str] = []
-    for ch in fold(text):
-        if ch.isalpha():
-            current.append(ch)
-        elif ch in _APOSTROPHES or ch in _HYPHENS:
-            continue
-        elif current:
-            words.append("".join(current))
-            current = []
-    if current:
-        words.append("".join(current))
-    return tuple(words)
+    return tuple(_LETTERS.findall(_JOINERS.sub("", fold(text))))
 
 
 def normalise_email(text: str) -> str:
@@ -106,22 +101,23 @@ def normalise_email(text: str) -> str:
 
 def normalise_phone(text: str) -> str:
     """UK numbers in their national form: "+44 (0)7700 900-123" → "07700900123"."""
-    digits = "".join(ch for ch in text if ch.isdigit() and ch.isascii())
-    if digits.startswith("00"):
+    digits = _NOT_DIGITS.sub("", text)
+    while digits.startswith("00"):  # the international prefix, however it was typed
         digits = digits[2:]
     if digits.startswith("44") and len(digits) >= 11:
-        digits = "0" + digits[2:].removeprefix("0")  # "+44 (0)…" writes the 0 twice
+        digits = "0" + digits[2:].lstrip("0")  # "+44 (0)…" writes the 0 twice
     return digits if len(digits) >= MIN_PHONE_DIGITS else ""
 
 
 def normalise_postcode(text: str) -> str:
-    value = "".join(ch for ch in text if not ch.isspace()).upper()
+    value = "".join(text.split()).upper()
     return value if len(value) >= MIN_POSTCODE_LENGTH else ""
 
 
 def organisation_key(text: str) -> str:
     words = name_words(text.replace("&", " and "))
-    return "".join(word for word in words if word not in _ORGANISATION_FILLER)
+    key = "".join(word for word in words if word not in _ORGANISATION_FILLER)
+    return "" if key in _ORGANISATION_FILLER else key  # "T. He" is no organisation either
 
 
 # --- Comparing ----------------------------------------------------------------------------------
@@ -152,36 +148,24 @@ def one_letter_apart(a: str, b: str) -> bool:
     return longer[i + 1 :] == shorter[i:]
 
 
-@dataclass(frozen=True, slots=True)
 class Name:
-    """A name split into tidied words. Only names of two or more words are ever compared."""
+    """A name split into tidied words, with the forms the rules compare worked out once."""
 
-    text: str
-    words: tuple[str, ...]
+    __slots__ = ("compact", "family", "first", "text", "usable", "word_set", "words")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words = name_words(text)
+        # A name needs two words to be compared at all; one word identifies nobody.
+        self.usable = len(self.words) >= 2
+        self.first = self.words[0] if self.words else ""
+        self.family = self.words[-1] if self.words else ""
+        self.compact = "".join(self.words)
+        self.word_set = " ".join(sorted(self.words))
 
     @classmethod
     def parse(cls, text: str) -> Name:
-        return cls(text=text, words=name_words(text))
-
-    @property
-    def usable(self) -> bool:
-        return len(self.words) >= 2
-
-    @property
-    def first(self) -> str:
-        return self.words[0]
-
-    @property
-    def family(self) -> str:
-        return self.words[-1]
-
-    @property
-    def compact(self) -> str:
-        return "".join(self.words)
-
-    @property
-    def word_set(self) -> str:
-        return " ".join(sorted(self.words))
+        return cls(text)
 
 
 def compare_parsed_names(a: Name, b: Name) -> How | None:
@@ -192,11 +176,14 @@ def compare_parsed_names(a: Name, b: Name) -> How | None:
     same_family = a.family == b.family
     if not (same_family or one_letter_apart(a.family, b.family)):
         return None
+    initial = len(a.first) == 1 or len(b.first) == 1
+    if not same_family and initial:
+        return None  # an initial is already a guess: it needs the family name exactly
     if a.first == b.first:
         return How.FIRST_AND_FAMILY if same_family else How.ONE_LETTER
     if not same_family:
         return None  # the family name already used the one difference allowed
-    if (len(a.first) == 1 or len(b.first) == 1) and a.first[0] == b.first[0]:
+    if initial and a.first[0] == b.first[0]:
         return How.INITIAL
     if one_letter_apart(a.first, b.first):
         return How.ONE_LETTER
@@ -205,11 +192,10 @@ def compare_parsed_names(a: Name, b: Name) -> How | None:
 
 def compare_names(a: str, b: str) -> How | None:
     """How two names match, or None. Symmetric: compare_names(a, b) == compare_names(b, a)."""
-    return compare_parsed_names(Name.parse(a), Name.parse(b))
+    return compare_parsed_names(Name(a), Name(b))
 
 
-def compare_organisations(a: str, b: str) -> How | None:
-    ka, kb = organisation_key(a), organisation_key(b)
+def _compare_organisation_keys(ka: str, kb: str) -> How | None:
     if len(ka) < MIN_LETTERS_FOR_ADDED_LETTER or len(kb) < MIN_LETTERS_FOR_ADDED_LETTER:
         return None
     if ka == kb:
@@ -219,11 +205,23 @@ def compare_organisations(a: str, b: str) -> How | None:
     return None
 
 
+def compare_organisations(a: str, b: str) -> How | None:
+    return _compare_organisation_keys(organisation_key(a), organisation_key(b))
+
+
 _EXACT_NORMALISERS = {
     Field.EMAIL: normalise_email,
     Field.PHONE: normalise_phone,
     Field.POSTCODE: normalise_postcode,
 }
+
+
+_EXACT_FIELDS = [
+    (Field.EMAIL, normalise_email, "emails"),
+    (Field.PHONE, normalise_phone, "phones"),
+    (Field.POSTCODE, normalise_postcode, "postcodes"),
+]
+_KEY_PREFIXES = {Field.EMAIL: "@", Field.PHONE: "#", Field.POSTCODE: "%"}
 
 
 def compare_values(field: Field, a: str, b: str) -> How | None:
@@ -252,13 +250,17 @@ class Record:
     organisations: tuple[str, ...] = ()
 
     def values(self, field: Field) -> tuple[str, ...]:
-        return {
-            Field.NAME: self.names,
-            Field.EMAIL: self.emails,
-            Field.PHONE: self.phones,
-            Field.POSTCODE: self.postcodes,
-            Field.ORGANISATION: self.organisations,
-        }[field]
+        values: tuple[str, ...] = getattr(self, _ATTRIBUTES[field])
+        return values
+
+
+_ATTRIBUTES = {
+    Field.NAME: "names",
+    Field.EMAIL: "emails",
+    Field.PHONE: "phones",
+    Field.POSTCODE: "postcodes",
+    Field.ORGANISATION: "organisations",
+}
 
 
 @dataclass(frozen=True)
@@ -273,16 +275,44 @@ class Match:
     record_value: str
 
 
-def compare_records(query: Record, record: Record) -> list[Match]:
-    """Every way two records match. The brute-force definition the index must agree with."""
+class _Prepared:
+    """A record with every value tidied once, so comparing it with many others is cheap."""
+
+    __slots__ = ("exact", "names", "organisations", "ref")
+
+    def __init__(self, record: Record) -> None:
+        self.ref = record.ref
+        self.names = [Name(text) for text in record.names]
+        self.exact = [
+            (field, [(normalise(value), value) for value in getattr(record, attribute)])
+            for field, normalise, attribute in _EXACT_FIELDS
+        ]
+        self.organisations = [(organisation_key(text), text) for text in record.organisations]
+
+
+def _compare_prepared(query: _Prepared, record: _Prepared) -> list[Match]:
     found = []
-    for field in Field:
-        for q in query.values(field):
-            for r in record.values(field):
-                how = compare_values(field, q, r)
-                if how is not None:
-                    found.append(Match(query.ref, record.ref, field, how, q, r))
+    for q in query.names:
+        for r in record.names:
+            how = compare_parsed_names(q, r)
+            if how is not None:
+                found.append(Match(query.ref, record.ref, Field.NAME, how, q.text, r.text))
+    for (field, q_values), (_, r_values) in zip(query.exact, record.exact, strict=True):
+        for q_key, q_text in q_values:
+            for r_key, r_text in r_values:
+                if q_key and q_key == r_key:
+                    found.append(Match(query.ref, record.ref, field, How.SAME, q_text, r_text))
+    for q_key, q_text in query.organisations:
+        for r_key, r_text in record.organisations:
+            how = _compare_organisation_keys(q_key, r_key)
+            if how is not None:
+                found.append(Match(query.ref, record.ref, Field.ORGANISATION, how, q_text, r_text))
     return found
+
+
+def compare_records(query: Record, record: Record) -> list[Match]:
+    """Every way two records match: the brute-force definition the index must agree with."""
+    return _compare_prepared(_Prepared(query), _Prepared(record))
 
 
 def deletions(word: str) -> Iterator[str]:
@@ -298,73 +328,72 @@ class Index:
     their set of words and by family name — including every family name with one letter dropped
     (the "symmetric deletion" trick): two words one letter apart always share such a variant, so
     typos are found without comparing against every record. Organisations work the same way.
+    Every candidate is then confirmed with the same comparison as `compare_records`.
     """
 
     def __init__(self, records: Iterable[Record]) -> None:
-        self.records: list[Record] = list(records)
-        self._exact: dict[tuple[Field, str], set[int]] = defaultdict(set)
-        self._names: dict[str, set[int]] = defaultdict(set)  # compact, word set, family
-        self._name_deletions: dict[str, set[int]] = defaultdict(set)
-        self._organisations: dict[str, set[int]] = defaultdict(set)
-        self._organisation_deletions: dict[str, set[int]] = defaultdict(set)
-        for position, record in enumerate(self.records):
-            self._add(position, record)
+        self._records: list[_Prepared] = [_Prepared(record) for record in records]
+        self._keys: dict[str, list[int]] = defaultdict(list)
+        # A letter dropped from a key → the keys it came from. Family names and employers repeat
+        # across a practice, so this holds each distinct key once, not each record.
+        self._deletions: dict[str, set[str]] = defaultdict(set)
+        for position, prepared in enumerate(self._records):
+            for key in _exact_keys(prepared):
+                self._keys[key].append(position)
+            for key in _typo_keys(prepared):
+                if key not in self._keys:
+                    for variant in deletions(key[1:]):
+                        self._deletions[key[0] + variant].add(key)
+                self._keys[key].append(position)
 
-    def _add(self, position: int, record: Record) -> None:
-        for field, normalise in _EXACT_NORMALISERS.items():
-            for value in record.values(field):
-                key = normalise(value)
-                if key:
-                    self._exact[(field, key)].add(position)
-        for text in record.names:
-            name = Name.parse(text)
-            if not name.usable:
-                continue
-            for key in ("=" + name.compact, "~" + name.word_set, "^" + name.family):
-                self._names[key].add(position)
-            for variant in deletions(name.family):
-                self._name_deletions[variant].add(position)
-        for text in record.organisations:
-            key = organisation_key(text)
-            if len(key) >= MIN_LETTERS_FOR_ADDED_LETTER:
-                self._organisations[key].add(position)
-                for variant in deletions(key):
-                    self._organisation_deletions[variant].add(position)
+    def __len__(self) -> int:
+        return len(self._records)
 
-    def _candidates(self, query: Record) -> set[int]:
+    def _candidates(self, query: _Prepared) -> set[int]:
         found: set[int] = set()
-        for field, normalise in _EXACT_NORMALISERS.items():
-            for value in query.values(field):
-                key = normalise(value)
-                if key:
-                    found |= self._exact.get((field, key), set())
-        for text in query.names:
-            name = Name.parse(text)
-            if not name.usable:
-                continue
-            for key in ("=" + name.compact, "~" + name.word_set, "^" + name.family):
-                found |= self._names.get(key, set())
-            found |= self._name_deletions.get(name.family, set())
-            for variant in deletions(name.family):
-                found |= self._names.get("^" + variant, set())
-                found |= self._name_deletions.get(variant, set())
-        for text in query.organisations:
-            key = organisation_key(text)
-            if len(key) < MIN_LETTERS_FOR_ADDED_LETTER:
-                continue
-            found |= self._organisations.get(key, set())
-            found |= self._organisation_deletions.get(key, set())
-            for variant in deletions(key):
-                found |= self._organisations.get(variant, set())
-                found |= self._organisation_deletions.get(variant, set())
+        keys, dropped = self._keys, self._deletions
+        for key in _exact_keys(query):
+            found.update(keys.get(key, ()))
+        for key in _typo_keys(query):
+            kind, word = key[0], key[1:]
+            near = {key, *dropped.get(key, ())}  # the same word; theirs with a letter more
+            for variant in deletions(word):
+                near.add(kind + variant)  # theirs with a letter fewer
+                near.update(dropped.get(kind + variant, ()))  # a letter changed or swapped
+            for candidate in near:
+                found.update(keys.get(candidate, ()))
         return found
 
     def search(self, query: Record) -> list[Match]:
         """Every match between `query` and the indexed records, in a stable order."""
+        prepared = _Prepared(query)
         matches: list[Match] = []
-        for position in sorted(self._candidates(query)):
-            matches.extend(compare_records(query, self.records[position]))
+        for position in sorted(self._candidates(prepared)):
+            matches.extend(_compare_prepared(prepared, self._records[position]))
         return matches
+
+
+def _exact_keys(prepared: _Prepared) -> Iterator[str]:
+    """Keys found only by equality: whole tidied names, word sets, emails, phones, postcodes."""
+    for name in prepared.names:
+        if name.usable:
+            yield "=" + name.compact
+            yield "~" + name.word_set
+    for field, values in prepared.exact:
+        prefix = _KEY_PREFIXES[field]
+        for key, _ in values:
+            if key:
+                yield prefix + key
+
+
+def _typo_keys(prepared: _Prepared) -> Iterator[str]:
+    """Keys also found one letter apart: family names ("^") and organisations ("&")."""
+    for name in prepared.names:
+        if name.usable:
+            yield "^" + name.family
+    for key, _ in prepared.organisations:
+        if len(key) >= MIN_LETTERS_FOR_ADDED_LETTER:
+            yield "&" + key
 
 
 def screen(queries: Iterable[Record], records: Iterable[Record]) -> list[Match]:

@@ -52,7 +52,7 @@ def test_each_change_to_a_client_is_announced_once(
 
 
 def test_a_failing_listener_undoes_the_change_with_it(practitioner: Any) -> None:
-    """Listeners run inside the action's transaction: the change and its consequences go together."""
+    """Listeners run inside the action's transaction: a change and its consequences go together."""
 
     def broken(sender: Any, **kwargs: Any) -> None:
         raise RuntimeError("listener failed")
