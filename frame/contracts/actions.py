@@ -409,6 +409,7 @@ def _store_agreement(
         agreement.scan_original_name = scan.original_name
         agreement.scan_content_type = scan.content_type
         agreement.scan_size = scan.size
+        agreement.scan_key = scan.data_key
     agreement.save()
     return agreement
 

@@ -86,4 +86,6 @@ def scan_response(agreement: Agreement) -> HttpResponse:
     filename = (
         f"agreement-scan-{agreement.client.case_code}-{agreement.agreed_on:%Y-%m-%d}{extension}"
     )
-    return _attachment(read_scan(agreement.scan_name), agreement.scan_content_type, filename)
+    return _attachment(
+        read_scan(agreement.scan_name, agreement.scan_key), agreement.scan_content_type, filename
+    )

@@ -207,6 +207,8 @@ class Agreement(WriteOnceModel):
     scan_original_name = EncryptedTextField(blank=True, default="")
     scan_content_type = models.CharField(max_length=40, blank=True)
     scan_size = models.PositiveIntegerField(null=True, blank=True)
+    # The scan's own data key (see uploads.py), sealed here so key rotation covers it.
+    scan_key = EncryptedTextField(blank=True, default="")
 
     objects = WriteOnceQuerySet["Agreement"].as_manager()
 

@@ -1,8 +1,12 @@
 """Scans of paper agreements: checked by their first bytes, encrypted, stored under a new name.
 
 The name a person's computer gave the file is kept only as (encrypted) metadata; the stored file
-is called by a random name, lives in the data folder's uploads (never served by URL), and is
-sealed with AES-GCM bound to that name, so a copied or swapped file fails to open.
+is called by a random name and lives in the data folder's uploads (never served by URL).
+
+Each file is sealed with AES-GCM under its own random data key, bound to the file's name, so a
+copied or swapped file fails to open. The data key is kept in the agreement's row in an
+encrypted field: `frame keys rotate` re-seals it with the rest of the database, and the file
+itself never needs rewriting when keys change.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from frame.lib import crypto
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_FOLDER = "agreements"
-_SEALED_PREFIX = b"frame-file1$"
+_SEALED_PREFIX = b"frame-file2$"
 
 # What each accepted type starts with. The type stored is the one these bytes prove, never the
 # type or extension the browser claimed.
@@ -40,6 +44,7 @@ class StoredScan:
     original_name: str
     content_type: str
     size: int
+    data_key: str
 
 
 def _kind(head: bytes) -> tuple[str, str] | None:
@@ -77,22 +82,22 @@ def _context(name: str) -> bytes:
     return f"contracts.agreement.scan.{name}".encode()
 
 
-def _seal(data: bytes, name: str) -> bytes:
-    ring = crypto.keyring()
+def new_data_key() -> str:
+    return base64.urlsafe_b64encode(AESGCM.generate_key(bit_length=256)).decode()
+
+
+def _seal(data: bytes, name: str, data_key: str) -> bytes:
     nonce = os.urandom(crypto.NONCE_BYTES)
-    sealed = AESGCM(ring.keys[ring.primary]).encrypt(nonce, data, _context(name))
-    return _SEALED_PREFIX + ring.primary.encode() + b"$" + base64.urlsafe_b64encode(nonce + sealed)
+    sealed = AESGCM(base64.urlsafe_b64decode(data_key)).encrypt(nonce, data, _context(name))
+    return _SEALED_PREFIX + nonce + sealed
 
 
-def _open(blob: bytes, name: str) -> bytes:
+def _open(blob: bytes, name: str, data_key: str) -> bytes:
     if not blob.startswith(_SEALED_PREFIX):
         raise crypto.DecryptionError("This file is not in Frame's sealed format.")
-    kid, _, body = blob[len(_SEALED_PREFIX) :].partition(b"$")
-    key = crypto.keyring().keys.get(kid.decode(errors="replace"))
-    if key is None:
-        raise crypto.DecryptionError("The key ring has no key for this file.")
-    raw = base64.urlsafe_b64decode(body)
+    raw = blob[len(_SEALED_PREFIX) :]
     try:
+        key = base64.urlsafe_b64decode(data_key)
         return AESGCM(key).decrypt(
             raw[: crypto.NONCE_BYTES], raw[crypto.NONCE_BYTES :], _context(name)
         )
@@ -105,7 +110,8 @@ def store_scan(upload: UploadedFile) -> StoredScan:
     records it fails, so no orphan file is left behind."""
     data, content_type, extension = read_valid_scan(upload)
     name = f"{SCAN_FOLDER}/{secrets.token_hex(16)}.{extension}.sealed"
-    saved = default_storage.save(name, ContentFile(_seal(data, name)))
+    data_key = new_data_key()
+    saved = default_storage.save(name, ContentFile(_seal(data, name, data_key)))
     if saved != name:  # never expected with 128 random bits; the seal is bound to the name
         default_storage.delete(saved)
         raise RuntimeError("Could not store the scan under its generated name.")
@@ -114,12 +120,13 @@ def store_scan(upload: UploadedFile) -> StoredScan:
         original_name=(upload.name or "")[:200],
         content_type=content_type,
         size=len(data),
+        data_key=data_key,
     )
 
 
-def read_scan(name: str) -> bytes:
+def read_scan(name: str, data_key: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
-        return _open(handle.read(), name)
+        return _open(handle.read(), name, data_key)
 
 
 def discard_scan(name: str) -> None:

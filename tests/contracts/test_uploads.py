@@ -42,7 +42,7 @@ def test_pdf_jpeg_and_png_are_accepted_by_their_first_bytes(
     assert agreement.scan_size == len(content)
     assert agreement.scan_original_name == "Scan 12.dat"
     assert agreement.scan_name.startswith("agreements/") and "Scan" not in agreement.scan_name
-    assert uploads.read_scan(agreement.scan_name) == content
+    assert uploads.read_scan(agreement.scan_name, agreement.scan_key) == content
 
 
 @pytest.mark.parametrize(
@@ -80,12 +80,16 @@ def test_the_stored_file_is_encrypted_and_bound_to_its_name(
     agreement = agree(client_record, practitioner, scan=upload("a.pdf", PDF))
     with default_storage.open(agreement.scan_name, "rb") as handle:
         raw = handle.read()
-    assert b"%PDF" not in raw and raw.startswith(b"frame-file1$")
-    # A sealed file copied under another name does not open.
+    assert b"%PDF" not in raw and raw.startswith(b"frame-file2$")
+    stored_key = Agreement.objects.filter(pk=agreement.pk).values_list("scan_key", flat=True).get()
+    assert stored_key.startswith("frame1$")  # the file's key is sealed with the key ring
+    # A sealed file copied under another name does not open, nor with another file's key.
     other = default_storage.save("agreements/copied.pdf.sealed", handle_bytes(raw))
     with pytest.raises(Exception, match="integrity"):
-        uploads.read_scan(other)
+        uploads.read_scan(other, agreement.scan_key)
     default_storage.delete(other)
+    with pytest.raises(Exception, match="integrity"):
+        uploads.read_scan(agreement.scan_name, uploads.new_data_key())
 
 
 def handle_bytes(raw: bytes) -> Any:

@@ -100,6 +100,7 @@ class Migration(migrations.Migration):
                 ('scan_original_name', frame.lib.fields.EncryptedTextField(blank=True, default='')),
                 ('scan_content_type', models.CharField(blank=True, max_length=40)),
                 ('scan_size', models.PositiveIntegerField(blank=True, null=True)),
+                ('scan_key', frame.lib.fields.EncryptedTextField(blank=True, default='')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agreements', to='clients.client')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contracts.templateversion')),
