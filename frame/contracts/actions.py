@@ -535,7 +535,7 @@ def agree_in_portal(
 # --- Chance encounters ------------------------------------------------------------------------
 
 
-def _encounter(client: Client, choice: str, note: str) -> tuple[EncounterChoice, str]:
+def _encounter(choice: str, note: str) -> tuple[EncounterChoice, str]:
     if choice not in EncounterChoice.values:
         raise ValidationError({"choice": "Please choose one of the options."})
     note = note.strip()
@@ -550,7 +550,7 @@ def set_chance_encounter(
 ) -> ChanceEncounterPreference:
     """The practitioner records the client's wish (usually while contracting)."""
     _care_team(by, client)
-    encounter_choice, note = _encounter(client, choice, note)
+    encounter_choice, note = _encounter(choice, note)
     row = ChanceEncounterPreference(
         client=client, choice=encounter_choice, note=note, recorded_by=by, by_client=False
     )
@@ -570,7 +570,7 @@ def set_chance_encounter_by_client(
     *, client: Client, by: User, choice: str, note: str = ""
 ) -> ChanceEncounterPreference:
     """The client changes their own wish in the portal, at any time (`by`: their sign-in)."""
-    encounter_choice, note = _encounter(client, choice, note)
+    encounter_choice, note = _encounter(choice, note)
     row = ChanceEncounterPreference(
         client=client, choice=encounter_choice, note=note, recorded_by=None, by_client=True
     )
