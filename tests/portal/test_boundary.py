@@ -79,3 +79,30 @@ def test_a_suspended_account_is_signed_out_on_its_next_request(
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:paused")
     assert "_auth_user_id" not in http.session
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "account_change_password",
+        "account_email",
+        "mfa_index",
+        "mfa_activate_totp",
+        "accounts:mfa_required",
+    ],
+)
+def test_allauth_pages_a_client_does_not_need_are_not_found(
+    name: str, portal_user: User, as_client: Any
+) -> None:
+    assert as_client(portal_user).get(reverse(name)).status_code == 404
+
+
+def test_a_client_sign_in_is_audited(
+    client: HttpClient, portal_user: User, client_record: Any
+) -> None:
+    from frame.audit.models import Action, AuditEvent
+    from tests.factories import TEST_PASSWORD
+
+    client.post(reverse("portal:sign_in"), {"login": portal_user.email, "password": TEST_PASSWORD})
+    event = AuditEvent.objects.filter(action=Action.LOGIN).latest("seq")
+    assert event.actor_id == portal_user.pk

@@ -315,3 +315,35 @@ def test_the_dead_link_page_signs_nobody_in(client: HttpClient, token: str) -> N
     PortalInvitation.objects.update(used_at=timezone.now())
     client.get(reverse("portal:join", args=[token]))
     assert SESSION_KEY not in client.session
+
+
+def test_the_home_panel_of_link_requests_does_not_grow_with_them(
+    client: HttpClient, practitioner: User, make_clients: Any, as_user: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def ask_for(records: list[Client]) -> None:
+        for record in records:
+            invitation, _ = actions._record_invitation(client=record, by=practitioner)
+            actions.request_new_link(invitation=invitation)
+
+    staff = as_user(practitioner)
+    ask_for(make_clients(1))
+    staff.get(reverse("home"))
+    with CaptureQueriesContext(connection) as few:
+        assert "Portal links asked for" in staff.get(reverse("home")).content.decode()
+    ask_for(make_clients(12))
+    with CaptureQueriesContext(connection) as many:
+        html = staff.get(reverse("home")).content.decode()
+    assert len(few) == len(many)
+    assert html.count('#portal">') == 10, "the panel shows the latest ten"
+
+
+def test_link_requests_show_only_to_those_who_can_see_the_client(
+    client: HttpClient, token: str, colleague: User, outsider: User, as_user: Any
+) -> None:
+    PortalInvitation.objects.update(expires_at=timezone.now() - timedelta(days=1))
+    _ask(client, token)
+    for person in (colleague, outsider):
+        assert "Portal links asked for" not in as_user(person).get(reverse("home")).content.decode()
