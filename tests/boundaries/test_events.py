@@ -126,9 +126,8 @@ def test_a_correction_keeps_the_earlier_version(practitioner: Any, client_record
 
 def test_an_edit_that_changes_nothing_writes_nothing(practitioner: Any, client_record: Any) -> None:
     event = _record(client_record, practitioner)
-    assert (
-        actions.update_event(event=event, by=practitioner, changes={"gift_value_pounds": 15}) == []
-    )
+    unchanged = {"gift_value_pounds": 15, "kind": Kind.GIFT}
+    assert actions.update_event(event=event, by=practitioner, changes=unchanged) == []
     assert not BoundaryEventRevision.objects.exists()
     assert not AuditEvent.objects.filter(action=Action.BOUNDARY_EVENT_UPDATED).exists()
 
