@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "frame.boundaries",
     "frame.scheduling",
     "frame.measures",
+    "frame.notes",
     "frame.portal",
     "frame.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("diary/", include("frame.scheduling.urls")),
     path("boundaries/", include("frame.boundaries.urls")),
     path("measures/", include("frame.measures.urls")),
+    path("notes/", include("frame.notes.urls")),
     path("", include("frame.contracts.urls")),
     path("portal/", include("frame.portal.urls")),
     path("", include("frame.portal.staff_urls")),

@@ -22,6 +22,7 @@ from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.scheduling.sweep import sweep_appointment, sweep_break
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
+from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
@@ -35,8 +36,12 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     "entry_id": lambda world: CircleEntryFactory(owner=world["practitioner"]).pk,
     "member_id": lambda world: world["practitioner"].membership.pk,
     "appointment_id": lambda world: (
-        sweep_appointment(world["client_record"], world["practitioner"]).pk
+        sweep_note_appointment(world["client_record"], world["practitioner"]).pk
     ),
+    "process_note_id": lambda world: (
+        sweep_process_note(world["client_record"], world["practitioner"]).pk
+    ),
+    "goal_id": lambda world: sweep_goal(world["client_record"], world["practitioner"]).pk,
     "break_id": lambda world: sweep_break(world["practitioner"]).pk,
     "administration_id": lambda world: (
         sweep_administration(world["client_record"], world["practitioner"]).pk

@@ -19,9 +19,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
 from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
 from tests.contracts.sweep import sweep_agreement, sweep_template
-from tests.scheduling.sweep import sweep_appointment, sweep_break
+from tests.scheduling.sweep import sweep_break
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
+from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
 
 
@@ -101,6 +102,8 @@ CLIENT_SCOPED_PARAMS = {
 # Diary records: an appointment is its client's; a planned break is its practitioner's alone, so
 # colleagues and other practices get the same 404 for both.
 CLIENT_SCOPED_PARAMS |= {"appointment_id", "break_id"}
+# Notes: a process note is its author's alone; goals are the client's.
+CLIENT_SCOPED_PARAMS |= {"process_note_id", "goal_id"}
 
 
 @dataclass
@@ -128,7 +131,9 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     ),
     "template_id": lambda w: sweep_template(w.practitioner).pk,
     "agreement_id": lambda w: sweep_agreement(w.client_record, w.practitioner).pk,
-    "appointment_id": lambda w: sweep_appointment(w.client_record, w.practitioner).pk,
+    "appointment_id": lambda w: sweep_note_appointment(w.client_record, w.practitioner).pk,
+    "process_note_id": lambda w: sweep_process_note(w.client_record, w.practitioner).pk,
+    "goal_id": lambda w: sweep_goal(w.client_record, w.practitioner).pk,
     "break_id": lambda w: sweep_break(w.practitioner).pk,
     "administration_id": lambda w: sweep_administration(w.client_record, w.practitioner).pk,
     "alert_id": lambda w: sweep_alert(w.client_record, w.practitioner).pk,
