@@ -6,7 +6,7 @@ mistake is marked "recorded in error" and stays, greyed out, with the reason.
 
 The declared circle belongs to one practitioner alone. Every part of an entry is encrypted: the
 matcher works in memory on the practitioner's own (small) circle, so nothing needs to be
-searchable in the database. See docs/decisions/0008-declared-circle-privacy.md.
+searchable in the database. See docs/decisions/0009 and 0010.
 """
 
 from __future__ import annotations
