@@ -53,6 +53,7 @@ demo: $(VENV)/.base-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.scheduling
 
 # Regenerate the hash-locked requirement files after editing pyproject.toml.
 lock: $(VENV)/.dev-installed

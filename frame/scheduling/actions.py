@@ -652,31 +652,33 @@ def end_slot_from(*, by: User, appointment: Appointment) -> int:
     return removed
 
 
-def extend_open_ended_slots(*, by: User, today: dt.date | None = None) -> int:
+def extend_open_ended_slots(*, today: dt.date | None = None) -> int:
     """Write open-ended slots' sessions a year ahead again; returns how many sessions were added.
 
-    Each slot is extended in its own transaction, so one problem leaves the others extended.
-    Dates already booked for something else are left out rather than refused.
+    Run by the system (a scheduled task), not a person: the new sessions are recorded as made by
+    whoever set the slot up, and the audit event has no actor. Each slot is extended in its own
+    transaction, so one problem leaves the others extended, and running it twice adds nothing
+    the second time. Dates already booked for something else are left out rather than refused.
     """
     today = today or timezone.localdate()
     horizon = today + dt.timedelta(weeks=OPEN_ENDED_WEEKS_AHEAD)
     added = 0
     slots = RegularSlot.objects.filter(
         ended_at__isnull=True, until__isnull=True, count__isnull=True, written_until__lt=horizon
-    ).select_related("practitioner", "client")
+    ).select_related("practitioner", "client", "created_by")
     for slot in slots:
         with transaction.atomic():
             written = _write_sessions(
                 slot,
                 start=slot.written_until + dt.timedelta(days=1),
                 end=horizon,
-                by=by,
+                by=slot.created_by,
                 skip_clashes=True,
             )
             RegularSlot.objects.filter(pk=slot.pk).update(written_until=horizon)
             record(
                 action=Action.SLOT_EXTENDED,
-                actor=by,
+                actor_role="system",
                 target=slot,
                 client=slot.client,
                 practice_id=slot.practice_id,

@@ -347,12 +347,15 @@ def test_open_ended_slots_are_extended_as_weeks_pass(
     slot = make_slot(count=None).slot
     with time_machine.travel(dt.datetime(2027, 5, 10, 9, tzinfo=LONDON), tick=False):
         book(dt.date(2028, 4, 4), "10:00", client=second_client)  # in the way of one new date
-        added = actions.extend_open_ended_slots(by=practitioner)
+        added = actions.extend_open_ended_slots()
+        assert actions.extend_open_ended_slots() == 0  # idempotent
     slot.refresh_from_db()
     assert slot.written_until == dt.date(2028, 5, 8)
     assert added == 6  # 21 March to 2 May 2028, less 4 April
     assert len(sessions(slot)) == 53 + 6
-    assert AuditEvent.objects.get(action=Action.SLOT_EXTENDED).detail["skipped_for_clashes"] == 1
+    extended = AuditEvent.objects.get(action=Action.SLOT_EXTENDED)
+    assert extended.detail["skipped_for_clashes"] == 1
+    assert extended.actor_id is None and extended.actor_role == "system"
 
 
 def test_the_slot_rows_cannot_double_up_on_a_day(make_slot: Any) -> None:
