@@ -36,8 +36,9 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 # A changed or swapped letter needs words at least this long on both sides...
 MIN_LETTERS_FOR_CHANGED_LETTER = 4
@@ -89,9 +90,16 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=50_000)
+def _fold_word(word: str) -> str:
+    # Names repeat across a practice (given names, family names), so each is tidied once.
+    return _JOINERS.sub("", fold(word))
+
+
 def name_words(text: str) -> tuple[str, ...]:
     """The words of a name, tidied. Hyphens and apostrophes join; anything else separates."""
-    return tuple(_LETTERS.findall(_JOINERS.sub("", fold(text))))
+    # Tidied piece by piece between spaces: a space never joins or splits a word differently.
+    return tuple(_LETTERS.findall(" ".join(_fold_word(piece) for piece in text.split())))
 
 
 def normalise_email(text: str) -> str:
@@ -238,8 +246,7 @@ def compare_values(field: Field, a: str, b: str) -> How | None:
 # --- Records and matches ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """Someone to compare, with the caller's own reference (`ref`) to find them again."""
 
     ref: Hashable
@@ -263,8 +270,7 @@ _ATTRIBUTES = {
 }
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """`query`'s `query_value` matched `record`'s `record_value` on `field`, because `how`."""
 
     query: Hashable

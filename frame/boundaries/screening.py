@@ -96,7 +96,7 @@ class PracticeRecords:
 
     index: matching.Index
     client_names: dict[uuid.UUID, str] = field(default_factory=dict)
-    people: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)  # name, relationship
+    people: list[tuple[str, str]] = field(default_factory=list)  # name, relationship
     emergency: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
@@ -104,6 +104,7 @@ class PracticeRecords:
         """Two queries: every client, then every person any client named (removed ones too)."""
         records: list[matching.Record] = []
         client_names: dict[uuid.UUID, str] = {}
+        by_case_code: dict[str, uuid.UUID] = {}
         emergency: dict[uuid.UUID, tuple[str, str]] = {}
         rows = Client.objects.filter(practice_id=practice_id).values_list(*_CLIENT_COLUMNS)
         for row in rows.iterator(chunk_size=5000):
@@ -111,15 +112,19 @@ class PracticeRecords:
             given, family, preferred = row[1], row[2], row[3]
             known_as = f" ({preferred})" if preferred and preferred != given else ""
             client_names[row[0]] = f"{given}{known_as} {family}"
+            by_case_code[row[4]] = row[0]
             if row[9] or row[10]:
                 emergency[row[0]] = (row[9], "")
-        people: dict[uuid.UUID, tuple[str, str]] = {}
+        # People are tied to their client by case code (unique in a practice), so tens of
+        # thousands of ids need not be read and converted; a match needs only the name.
+        people: list[tuple[str, str]] = []
         named = Person.objects.filter(client__practice_id=practice_id).values_list(
-            "id", "client_id", "name", "relationship"
+            "client__case_code", "name", "relationship"
         )
-        for pid, cid, name, relationship in named.iterator(chunk_size=5000):
-            records.append(matching.Record(ref=("person", cid, pid), names=(name,)))
-            people[pid] = (name, relationship)
+        for code, name, relationship in named.iterator(chunk_size=5000):
+            ref = ("person", by_case_code[code], len(people))
+            records.append(matching.Record(ref=ref, names=(name,)))
+            people.append((name, relationship))
         return cls(
             index=matching.Index(records),
             client_names=client_names,

@@ -2,11 +2,17 @@
 
     .venv/bin/python -m tests.bench.dual_check            # 10,000 and 50,000 records
     .venv/bin/python -m tests.bench.dual_check --sizes 10000 --rounds 9
+    .venv/bin/python -m tests.bench.dual_check --database --sizes 10000
 
 For each size it builds fictional records (`people`), then times, as the median of the rounds:
 building the index, and screening one enquiry against it — together, what happens when an
 enquiry is created or changed. The enquiry shares an employer with about 4% of the records, so
 it really does match hundreds of them. Timings are printed, never asserted in tests.
+
+With --database it instead seeds a throwaway SQLite practice (`frame seed`, as `make bench` does)
+and times the whole check as Frame runs it when an enquiry is added: reading every client and
+every person they named from the database, indexing them, screening, storing the result and its
+audit event — measured as the extra time `create_client` takes because of the check.
 
 `people` is also what tests/boundaries/test_matching_scale.py matches against.
 """
@@ -101,11 +107,89 @@ def measure(size: int, rounds: int) -> dict[str, float]:
     }
 
 
+def _in_database(rounds: int) -> dict[str, float]:
+    """Run inside a process whose FRAME_DATA_DIR is a seeded data folder."""
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from frame.accounts.models import User
+    from frame.boundaries import screening
+    from frame.boundaries.models import Screening
+    from frame.clients import actions
+    from frame.clients.signals import client_details_changed
+    from frame.demo.seeding import seed_user_email
+
+    user = User.objects.get(email=seed_user_email(1, 1))
+    with_check, without_check, loads = [], [], []
+    for n in range(rounds):
+        details = {"given_name": "Jon", "family_name": f"Smyth{n}", "postcode": "BA11 1AA"}
+        started = time.perf_counter()
+        loaded = screening.PracticeRecords.load(user.membership.practice_id)
+        loads.append(time.perf_counter() - started)
+        for timings, connected in ((with_check, True), (without_check, False)):
+            if not connected:
+                client_details_changed.disconnect(dispatch_uid="boundaries.screen_enquiry")
+            started = time.perf_counter()
+            with transaction.atomic():
+                actions.create_client(by=user, details=details)
+                transaction.set_rollback(True)  # measure again from the same state
+            timings.append(time.perf_counter() - started)
+            screening.connect()
+    assert Screening.objects.count() == 0 and len(loaded.client_names) > 0
+    return {
+        "clients": len(loaded.client_names),
+        "people": len(loaded.people),
+        "load_ms": statistics.median(loads) * 1000,
+        "check_ms": (statistics.median(with_check) - statistics.median(without_check)) * 1000,
+    }
+
+
+def _database(sizes: list[int], rounds: int) -> None:
+    import json
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from tests.bench.run import ROOT, _env, build
+
+    print("| clients | people named | read from database (ms) | whole check (ms) |")
+    print("|---:|---:|---:|---:|")
+    for size in sizes:
+        folder = Path(tempfile.mkdtemp(prefix=f"frame-dual-check-{size}-"))
+        build(size, folder)
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.bench.dual_check", "--in-database", str(rounds)],
+            cwd=ROOT,
+            env=_env(folder),
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        figures = json.loads(result.stdout.splitlines()[-1])
+        print(
+            f"| {figures['clients']:,} | {figures['people']:,} | {figures['load_ms']:.0f} "
+            f"| {figures['check_ms']:.0f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--database", action="store_true", help="time the check through Django")
+    parser.add_argument("--in-database", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.in_database:
+        import json
+
+        print(json.dumps(_in_database(args.in_database)))
+        return
+    if args.database:
+        _database(args.sizes, args.rounds)
+        return
     print("| records | build index (ms) | screen one enquiry (ms) | together (ms) | matches |")
     print("|---:|---:|---:|---:|---:|")
     for size in args.sizes:
