@@ -65,9 +65,13 @@ def with_session_numbers(appointments: QuerySet[Appointment]) -> QuerySet[Appoin
 
 
 def session_number(appointment: Any) -> int | None:
-    if appointment.kind not in COUNTED_KINDS or appointment.status not in NUMBERED_STATUSES:
+    """The appointment's "session n", if it was read with `with_session_numbers` and is counted."""
+    before = getattr(appointment, "number_before", None)
+    if before is None or appointment.kind not in COUNTED_KINDS:
         return None
-    return int(getattr(appointment, "number_before", 0)) + 1
+    if appointment.status not in NUMBERED_STATUSES:
+        return None
+    return int(before) + 1
 
 
 @dataclass(frozen=True)
@@ -104,19 +108,16 @@ class DiaryWeek:
 
 
 def _diary(
-    viewer: User, practitioner: User, first: dt.date, last: dt.date
+    viewer: User, practitioner: User, first: dt.date, last: dt.date, *, numbered: bool
 ) -> tuple[list[Appointment], list[PlannedBreak]]:
     zone = practice_zone()
     start, end = recurrence.days_bounds(first, last, zone)
-    appointments = list(
-        with_session_numbers(
-            appointments_for(viewer).filter(
-                practitioner=practitioner, starts_at__gte=start, starts_at__lt=end
-            )
-        )
-        .select_related("client", "planned_break")
-        .order_by("starts_at", "id")
+    rows = appointments_for(viewer).filter(
+        practitioner=practitioner, starts_at__gte=start, starts_at__lt=end
     )
+    if numbered:
+        rows = with_session_numbers(rows)
+    appointments = list(rows.select_related("client", "planned_break").order_by("starts_at", "id"))
     breaks = list(
         PlannedBreak.objects.filter(
             practitioner=practitioner,
@@ -150,13 +151,17 @@ def _group(
 
 
 def week(viewer: User, practitioner: User, any_day: dt.date) -> DiaryWeek:
+    """A week at a glance. Unnumbered: counting each client's history for a whole week of rows
+    would make the page slower as the work goes on (the day list and the card number them)."""
     monday = recurrence.week_start(any_day)
-    appointments, breaks = _diary(viewer, practitioner, monday, monday + dt.timedelta(days=6))
+    appointments, breaks = _diary(
+        viewer, practitioner, monday, monday + dt.timedelta(days=6), numbered=False
+    )
     return DiaryWeek(monday=monday, days=_group(monday, 7, appointments, breaks))
 
 
 def day(viewer: User, practitioner: User, when: dt.date) -> DiaryDay:
-    appointments, breaks = _diary(viewer, practitioner, when, when)
+    appointments, breaks = _diary(viewer, practitioner, when, when, numbered=True)
     return _group(when, 1, appointments, breaks)[0]
 
 
