@@ -102,6 +102,11 @@ class PracticeRecords:
     @classmethod
     def load(cls, practice_id: int) -> PracticeRecords:
         """Two queries: every client, then every person any client named (removed ones too)."""
+        with matching.collection_paused():
+            return cls._load(practice_id)
+
+    @classmethod
+    def _load(cls, practice_id: int) -> PracticeRecords:
         records: list[matching.Record] = []
         client_names: dict[uuid.UUID, str] = {}
         by_case_code: dict[str, uuid.UUID] = {}
