@@ -338,17 +338,22 @@ def compare_records(query: Record, record: Record) -> list[Match]:
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while building many small objects.
+    """Keep Python's cycle collector out of the way while building many small objects.
 
-    Building an index of tens of thousands of records makes the collector scan the growing
-    structures again and again, roughly doubling the time. Nothing here forms reference cycles,
-    so everything is still freed as usual; the collector resumes afterwards.
+    Indexing a practice creates a few objects per record, hundreds of thousands in all, and none
+    of them form reference cycles (reference counting frees them). Left alone, the collector
+    scans the growing structures again and again — more than half of the check's time at 50,000
+    clients. So collection is paused, and at the end everything built is moved straight to the
+    oldest generation (freeze, then unfreeze) instead of being scanned on the way there. It is
+    still collected as usual from then on.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if enabled:
             gc.enable()
 
