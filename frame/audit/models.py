@@ -99,7 +99,10 @@ class Action(models.TextChoices):
     DUAL_CHECK_RUN = "boundaries.check_run", "Dual-relationship check run"
     DUAL_CHECK_DECIDED = "boundaries.check_decided", "Dual-relationship decision recorded"
     # Outcome measures
-    MEASURE_WORDING_IMPORTED = "measures.wording_imported", "Licensed questionnaire wording imported"
+    MEASURE_WORDING_IMPORTED = (
+        "measures.wording_imported",
+        "Licensed questionnaire wording imported",
+    )
     MEASURE_RECORDED = "measures.recorded", "Questionnaire answers recorded"
     MEASURES_VIEWED = "measures.viewed", "Questionnaire results viewed"
     RISK_ALERT_RAISED = "measures.risk_alert_raised", "Risk item alert raised"
