@@ -37,6 +37,7 @@ from frame.scheduling.models import (
     Attendance,
     BookedUnit,
     CalendarFeed,
+    DiarySettings,
     Frequency,
     Kind,
     PlannedBreak,
@@ -1153,3 +1154,49 @@ def record_calendar_download(*, by: User, appointment: Appointment, actor_role: 
         target=appointment,
         client=appointment.client_id,
     )
+
+
+# --- Diary settings ---------------------------------------------------------------------------
+
+
+def diary_settings(practice_id: int) -> DiarySettings:
+    """The practice's settings, or the defaults (unsaved) until an owner changes them."""
+    found = DiarySettings.objects.filter(practice_id=practice_id).first()
+    return found or DiarySettings(practice_id=practice_id)
+
+
+@transaction.atomic
+def change_diary_settings(
+    *, by: User, reminders_enabled: bool, reminder_hours_before: int
+) -> list[str]:
+    """Owners set whether clients get reminders, and how many hours ahead. Returns what changed."""
+    membership = by.active_membership
+    if membership is None or not membership.is_owner:
+        raise PermissionDenied("Only the practice's owners change its diary settings.")
+    if not 1 <= reminder_hours_before <= 168:
+        raise ValidationError(
+            {"reminder_hours_before": "Choose between 1 hour and 168 hours (a week)."}
+        )
+    current = diary_settings(membership.practice_id)
+    changed = [
+        name
+        for name, value in (
+            ("reminders_enabled", reminders_enabled),
+            ("reminder_hours_before", reminder_hours_before),
+        )
+        if getattr(current, name) != value
+    ]
+    if not changed and current.pk is not None:
+        return []
+    current.reminders_enabled = reminders_enabled
+    current.reminder_hours_before = reminder_hours_before
+    current.updated_at = timezone.now()
+    current.updated_by = by
+    current.save()
+    record(
+        action=Action.REMINDER_SETTINGS_CHANGED,
+        actor=by,
+        target=current,
+        detail={"fields": changed},
+    )
+    return changed

@@ -30,6 +30,14 @@ class SchedulingConfig(AppConfig):
                 order=10,
             )
         )
+        home.register(
+            home.HomePanel(
+                key="scheduling-failed-reminders",
+                template="scheduling/home/failed_reminders.html",
+                build=panels.failed_reminders_panel,
+                order=5,
+            )
+        )
         portal_home.register(
             portal_home.PortalPanel(
                 key="scheduling-sessions",

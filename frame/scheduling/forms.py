@@ -292,3 +292,23 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or timezone.is_aware(value):
         return value
     return timezone.make_aware(value)
+
+
+class DiarySettingsForm(forms.Form):
+    reminders_enabled = forms.BooleanField(
+        label="Send clients email reminders of their appointments",
+        required=False,
+        help_text="Only to clients who agreed to reminders and may be emailed.",
+    )
+    reminder_hours_before = forms.IntegerField(
+        label="Hours before the appointment",
+        min_value=1,
+        max_value=168,
+        help_text="For example 24 for the day before; at most 168 (a week).",
+        error_messages={
+            "required": "Please enter how many hours before to send the reminder.",
+            "invalid": "Enter a whole number of hours, for example 24.",
+            "min_value": "Send it at least 1 hour before.",
+            "max_value": "Send it at most 168 hours (a week) before.",
+        },
+    )

@@ -496,3 +496,80 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class DiarySettings(models.Model):
+    """A practice's diary settings: whether and how long ahead clients are reminded."""
+
+    practice = models.OneToOneField(
+        Practice, on_delete=models.PROTECT, related_name="diary_settings"
+    )
+    reminders_enabled = models.BooleanField(default=True)
+    reminder_hours_before = models.PositiveSmallIntegerField(default=24)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reminder_hours_before__gte=1, reminder_hours_before__lte=168),
+                name="diary_reminder_hours_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Diary settings of practice {self.practice_id}"
+
+
+class Reminder(models.Model):
+    """One reminder of one appointment at one time: sent once, retried with back-off, logged.
+
+    Unique per (appointment, starts_at): a moved session gets a reminder for its new time, and
+    running the sender twice never sends twice.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Could not be sent"
+        SKIPPED = "skipped", "Not sent"
+
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+", db_index=False)
+    # Kept (without its appointment) if a planned session is later replaced by a slot change.
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
+    )
+    starts_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    recipient = models.EmailField(blank=True)
+    # Why it was not sent, in Frame's words or the kind of error: never the message itself.
+    reason = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "starts_at"], name="reminder_once_per_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "sent", "failed", "skipped"]),
+                name="reminder_state_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="reminder_queue_idx"),
+            models.Index(fields=["client", "created_at"], name="reminder_client_idx"),
+            models.Index(fields=["practice", "state", "created_at"], name="reminder_practice_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder ({self.state})"

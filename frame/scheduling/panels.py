@@ -13,6 +13,7 @@ from frame.contracts.selectors import terms_for
 from frame.scheduling import selectors
 from frame.scheduling.access import keeps_diary
 from frame.scheduling.counting import COUNTING_RULE
+from frame.scheduling.models import Reminder
 
 
 def card_section(request: HttpRequest, view: ClientView) -> dict[str, Any] | None:
@@ -29,6 +30,17 @@ def card_section(request: HttpRequest, view: ClientView) -> dict[str, Any] | Non
         # Attendance patterns are for the clinicians working with the client.
         "rhythm": selectors.rhythm_for(client) if view.clinical else None,
     }
+
+
+def failed_reminders_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Owners see reminders that could not be sent, so someone can tell the client another way."""
+    membership = getattr(request.user, "active_membership", None)
+    if membership is None or not membership.is_owner:
+        return None
+    failed = Reminder.objects.filter(
+        practice_id=membership.practice_id, state=Reminder.State.FAILED
+    ).count()
+    return {"failed": failed} if failed else None
 
 
 def today_panel(request: HttpRequest) -> dict[str, Any] | None:

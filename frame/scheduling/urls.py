@@ -21,5 +21,6 @@ urlpatterns = [
     path("breaks/", views.breaks, name="breaks"),
     path("breaks/<uuid:break_id>/", views.break_detail, name="break"),
     path("calendar/", views.calendar_feed_settings, name="calendar"),
+    path("settings/", views.diary_settings, name="settings"),
     path("feed/<str:token>.ics", views.feed, name="feed"),
 ]

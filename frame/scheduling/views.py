@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from frame.accounts.decorators import owner_required
 from frame.accounts.models import User
 from frame.contracts.selectors import practice_terms, terms_for
 from frame.scheduling import actions, calendars, selectors
@@ -38,12 +39,13 @@ from frame.scheduling.forms import (
     AppointmentForm,
     AttendanceForm,
     BreakForm,
+    DiarySettingsForm,
     MoveForm,
     RegularSlotForm,
     SlotChangeForm,
     aware,
 )
-from frame.scheduling.models import Appointment, CalendarFeed, Status
+from frame.scheduling.models import Appointment, CalendarFeed, Reminder, Status
 
 # Dates outside this range in a query string are typing mistakes or probes, not diary pages.
 EARLIEST = dt.date(2000, 1, 1)
@@ -160,6 +162,9 @@ def client_sessions(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse
             "upcoming": selectors.upcoming(client, limit=12),
             "recent": selectors.recent(client, limit=20),
             "count": selectors.session_count(client, terms),
+            "reminders": list(
+                Reminder.objects.filter(client=client).order_by("-created_at", "-pk")[:20]
+            ),
         },
     )
 
@@ -570,3 +575,37 @@ def appointment_ics(request: StaffRequest, appointment_id: uuid.UUID) -> HttpRes
     actions.record_calendar_download(by=request.user, appointment=appointment)
     body = calendars.practitioner_calendar([appointment], name="Appointment")
     return ics_response(body, f"appointment-{appointment.starts_at:%Y-%m-%d}.ics")
+
+
+# --- Practice settings ------------------------------------------------------------------------
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def diary_settings(request: StaffRequest) -> HttpResponse:
+    current = actions.diary_settings(_practice_id(request))
+    form = DiarySettingsForm(
+        _posted(request),
+        initial={
+            "reminders_enabled": current.reminders_enabled,
+            "reminder_hours_before": current.reminder_hours_before,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = actions.change_diary_settings(
+                by=request.user,
+                reminders_enabled=form.cleaned_data["reminders_enabled"],
+                reminder_hours_before=form.cleaned_data["reminder_hours_before"],
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "Saved." if changed else "Nothing had changed.")
+            return redirect("scheduling:settings")
+    failed = list(
+        Reminder.objects.filter(practice_id=_practice_id(request), state=Reminder.State.FAILED)
+        .select_related("client")
+        .order_by("-created_at")[:50]
+    )
+    return render(request, "scheduling/settings.html", {"form": form, "failed": failed})
