@@ -376,3 +376,15 @@ def test_the_slot_rows_cannot_double_up_on_a_day(make_slot: Any) -> None:
             created_by_id=row.created_by_id,
             status=Status.PLANNED,
         )
+
+
+def test_the_command_extends_open_ended_slots(make_slot: Any, capsys: Any) -> None:
+    from django.core.management import call_command
+
+    make_slot(count=None)
+    with time_machine.travel(dt.datetime(2027, 3, 23, 9, tzinfo=LONDON), tick=False):
+        call_command("extendslots")
+        call_command("extendslots")
+    out = capsys.readouterr().out
+    assert "Regular slots: 1 sessions added to the diary." in out
+    assert "Regular slots: 0 sessions added to the diary." in out

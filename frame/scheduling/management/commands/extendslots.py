@@ -1,0 +1,21 @@
+"""`frame extendslots`: write open-ended regular slots' sessions a year ahead again.
+
+Safe to run as often as you like (from cron, say, daily): a slot already written a year ahead is
+left alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from frame.scheduling.actions import extend_open_ended_slots
+
+
+class Command(BaseCommand):
+    help = "Write open-ended regular slots' sessions a year ahead again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        added = extend_open_ended_slots()
+        self.stdout.write(f"Regular slots: {added} sessions added to the diary.")
