@@ -386,5 +386,5 @@ def test_the_command_extends_open_ended_slots(make_slot: Any, capsys: Any) -> No
         call_command("extendslots")
         call_command("extendslots")
     out = capsys.readouterr().out
-    assert "Regular slots: 1 sessions added to the diary." in out
+    assert "Regular slots: 1 session added to the diary." in out
     assert "Regular slots: 0 sessions added to the diary." in out

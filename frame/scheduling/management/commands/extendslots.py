@@ -18,4 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         added = extend_open_ended_slots()
-        self.stdout.write(f"Regular slots: {added} sessions added to the diary.")
+        noun = "session" if added == 1 else "sessions"
+        self.stdout.write(f"Regular slots: {added} {noun} added to the diary.")
