@@ -21,7 +21,6 @@ from frame.portal.access import NOT_FOUND, portal_client
 from frame.portal.decorators import portal_page
 from frame.scheduling import actions, calendars, selectors
 from frame.scheduling.models import Appointment, CalendarFeed
-from frame.scheduling.views import ics_response
 
 CLIENT = "client"
 
@@ -61,7 +60,7 @@ def appointment_ics(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResp
         actor_role=CLIENT,
     )
     body = calendars.client_calendar(client, [appointment])
-    return ics_response(body, f"appointment-{appointment.starts_at:%Y-%m-%d}.ics")
+    return calendars.ics_response(body, f"appointment-{appointment.starts_at:%Y-%m-%d}.ics")
 
 
 @login_not_required
@@ -71,4 +70,4 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     found = calendars.find_feed(token)
     if found is None or found.client_id is None:
         raise Http404(NOT_FOUND)
-    return ics_response(calendars.feed_body(found))
+    return calendars.ics_response(calendars.feed_body(found))

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -129,6 +130,13 @@ def client_calendar(client: Client, appointments: list[Appointment]) -> bytes:
             )
         )
     return _finish(calendar)
+
+
+def ics_response(body: bytes, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def feed_window() -> tuple[dt.datetime, dt.datetime]:

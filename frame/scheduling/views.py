@@ -531,13 +531,6 @@ def break_detail(request: StaffRequest, break_id: uuid.UUID) -> HttpResponse:
 # --- Calendars --------------------------------------------------------------------------------
 
 
-def ics_response(body: bytes, filename: str | None = None) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_http_methods(["GET", "POST"])
 def calendar_feed_settings(request: StaffRequest) -> HttpResponse:
     """A private link to subscribe to one's own diary from a calendar program."""
@@ -567,14 +560,14 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     found = calendars.find_feed(token)
     if found is None or found.practitioner_id is None:
         raise Http404(NOT_FOUND_MESSAGE)
-    return ics_response(calendars.feed_body(found))
+    return calendars.ics_response(calendars.feed_body(found))
 
 
 def appointment_ics(request: StaffRequest, appointment_id: uuid.UUID) -> HttpResponse:
     appointment = access_appointment(request.user, appointment_id)
     actions.record_calendar_download(by=request.user, appointment=appointment)
     body = calendars.practitioner_calendar([appointment], name="Appointment")
-    return ics_response(body, f"appointment-{appointment.starts_at:%Y-%m-%d}.ics")
+    return calendars.ics_response(body, f"appointment-{appointment.starts_at:%Y-%m-%d}.ics")
 
 
 # --- Practice settings ------------------------------------------------------------------------
