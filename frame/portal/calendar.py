@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods
 from frame.portal.access import NOT_FOUND, portal_client
 from frame.portal.decorators import portal_page
 from frame.scheduling import actions, calendars, selectors
-from frame.scheduling.models import Appointment, CalendarFeed
+from frame.scheduling.access import appointment_of_client
+from frame.scheduling.models import CalendarFeed
 
 CLIENT = "client"
 
@@ -47,13 +48,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @portal_page
 def appointment_ics(request: HttpRequest, appointment_id: uuid.UUID) -> HttpResponse:
     client = portal_client(request)
-    appointment = (
-        Appointment.objects.filter(client=client, pk=appointment_id)
-        .select_related("practitioner")
-        .first()
-    )
-    if appointment is None:
-        raise Http404(NOT_FOUND)
+    appointment = appointment_of_client(client, appointment_id)
     actions.record_calendar_download(
         by=request.user,  # type: ignore[arg-type]
         appointment=appointment,

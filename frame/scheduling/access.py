@@ -133,3 +133,16 @@ def access_break(user: Any, break_id: Any) -> PlannedBreak:
     except PlannedBreak.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
     return found
+
+
+def appointment_of_client(client: Client, appointment_id: Any) -> Appointment:
+    """One of this client's own appointments (for the client's portal); 404 for any other."""
+    try:
+        found: Appointment = (
+            Appointment.objects.select_related("practitioner")
+            .filter(client=client)
+            .get(pk=_parse_id(appointment_id))
+        )
+    except Appointment.DoesNotExist:
+        raise Http404(NOT_FOUND_MESSAGE) from None
+    return found
