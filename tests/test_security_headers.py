@@ -17,13 +17,13 @@ from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.factories import TEST_PASSWORD
 from tests.contracts.sweep import sweep_agreement, sweep_template
-from tests.scheduling.sweep import sweep_appointment, sweep_break
+from tests.factories import TEST_PASSWORD
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for
+from tests.scheduling.sweep import sweep_break
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
 # page cannot quietly escape the header checks.
@@ -48,10 +48,6 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "alert_id": lambda world: sweep_alert(world["client_record"], world["practitioner"]).pk,
     "instrument": lambda world: "phq9",
-    "appointment_id": lambda world: (
-        sweep_appointment(world["client_record"], world["practitioner"]).pk
-    ),
-    "break_id": lambda world: sweep_break(world["practitioner"]).pk,
     "share_id": lambda world: (
         article_share_for(world["client_record"], by=world["practitioner"]).pk
     ),
@@ -59,9 +55,7 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
         article_share_for(world["client_record"], by=world["practitioner"]).version.article_id
     ),
     "template_id": lambda world: sweep_template(world["practitioner"]).pk,
-    "agreement_id": lambda world: (
-        sweep_agreement(world["client_record"], world["practitioner"]).pk
-    ),
+    "agreement_id": lambda world: sweep_agreement(world["client_record"], world["practitioner"]).pk,
     "session_id": lambda world: "1",
     "token": lambda world: "not-a-real-token",
     "key": lambda world: "not-a-real-key",

@@ -19,11 +19,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
 from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
 from tests.contracts.sweep import sweep_agreement, sweep_template
-from tests.scheduling.sweep import sweep_break
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
+from tests.scheduling.sweep import sweep_break
 
 
 @dataclass(frozen=True)
@@ -125,10 +125,6 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     ),
     "entry_id": lambda w: CircleEntryFactory(owner=w.practitioner).pk,
     "member_id": lambda w: w.membership_id,
-    "share_id": lambda w: article_share_for(w.client_record, by=w.practitioner).pk,
-    "article_id": lambda w: (
-        article_share_for(w.client_record, by=w.practitioner).version.article_id
-    ),
     "template_id": lambda w: sweep_template(w.practitioner).pk,
     "agreement_id": lambda w: sweep_agreement(w.client_record, w.practitioner).pk,
     "appointment_id": lambda w: sweep_note_appointment(w.client_record, w.practitioner).pk,
@@ -138,6 +134,10 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     "administration_id": lambda w: sweep_administration(w.client_record, w.practitioner).pk,
     "alert_id": lambda w: sweep_alert(w.client_record, w.practitioner).pk,
     "instrument": lambda w: "phq9",
+    "share_id": lambda w: article_share_for(w.client_record, by=w.practitioner).pk,
+    "article_id": lambda w: (
+        article_share_for(w.client_record, by=w.practitioner).version.article_id
+    ),
     "token": lambda w: "not-a-real-token",
     "key": lambda w: "not-a-real-key",
     "uidb36": lambda w: "1",
