@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "django_tasks",
+    "django_tasks_db",
     "frame.lib",
     "frame.audit",
     "frame.accounts",
@@ -126,6 +128,9 @@ INSTALLED_APPS = [
     "frame.portal",
     "frame.demo",
 ]
+
+# Background work (reminders, keeping regular slots written ahead) runs in `frame worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "frame.lib.middleware.request_id",

@@ -38,6 +38,14 @@ class SchedulingConfig(AppConfig):
                 order=5,
             )
         )
+        home.register(
+            home.HomePanel(
+                key="scheduling-failed-tasks",
+                template="scheduling/home/failed_tasks.html",
+                build=panels.failed_tasks_panel,
+                order=6,
+            )
+        )
         portal_home.register(
             portal_home.PortalPanel(
                 key="scheduling-sessions",

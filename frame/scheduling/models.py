@@ -573,3 +573,19 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder ({self.state})"
+
+
+class PeriodicRun(models.Model):
+    """One row per periodic task and period queued, so two workers never queue the same period."""
+
+    name = models.CharField(max_length=40)
+    period_start = models.DateTimeField()
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "period_start"], name="periodic_run_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} for {self.period_start:%Y-%m-%d %H:%M}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from frame.clients.access import ClientView
 from frame.clients.models import CareTeamMember, Client
@@ -14,6 +16,11 @@ from frame.scheduling import selectors
 from frame.scheduling.access import keeps_diary
 from frame.scheduling.counting import COUNTING_RULE
 from frame.scheduling.models import Reminder
+
+TASK_NAMES = {
+    "frame.scheduling.tasks.send_reminders": "Sending appointment reminders",
+    "frame.scheduling.tasks.extend_slots": "Writing regular slots' sessions ahead",
+}
 
 
 def card_section(request: HttpRequest, view: ClientView) -> dict[str, Any] | None:
@@ -70,3 +77,23 @@ def portal_breaks(request: HttpRequest, client: Client) -> dict[str, Any] | None
     if not breaks:
         return None
     return {"breaks": breaks}
+
+
+FAILED_TASKS_SHOWN_FOR = dt.timedelta(days=7)
+
+
+def failed_tasks_panel(request: HttpRequest) -> dict[str, Any] | None:
+    """Owners see background tasks that failed for good this week (their names, never details)."""
+    membership = getattr(request.user, "active_membership", None)
+    if membership is None or not membership.is_owner:
+        return None
+    since = timezone.now() - FAILED_TASKS_SHOWN_FOR
+    failed = list(
+        DBTaskResult.objects.failed()
+        .filter(finished_at__gte=since, task_path__startswith="frame.")
+        .order_by("-finished_at")
+        .values_list("task_path", "finished_at")[:10]
+    )
+    if not failed:
+        return None
+    return {"failed": [(TASK_NAMES.get(path, path), at) for path, at in failed]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any, Protocol
@@ -55,11 +56,20 @@ def gunicorn_command() -> list[str]:
     return [gunicorn, "frame.wsgi:application", "--bind", bind, "--workers", str(WORKERS)]
 
 
+def worker_command(parent_pid: int) -> list[str]:
+    """`frame worker`, told to stop once the server (which keeps this process id) has gone."""
+    frame = str(Path(sys.executable).with_name("frame"))
+    return [frame, "worker", "--parent-pid", str(parent_pid)]
+
+
 class Command(BaseCommand):
-    help = "Serve Frame with gunicorn. On a new install, first print the one-time setup link."
+    help = "Serve Frame with gunicorn and the background worker; print the setup link if new."
 
     def handle(self, *args: Any, **options: Any) -> None:
         announce_setup_link(self.stdout)
+        # The background worker (reminders and the like) runs beside the server; gunicorn takes
+        # over this process id, and the worker stops when that process ends.
+        subprocess.Popen(worker_command(os.getpid()))  # noqa: S603 (our own fixed command)
         command = gunicorn_command()
         self.stdout.write(f"Starting Frame on {command[3]} (press Ctrl+C to stop).")
         self.stdout.flush()
