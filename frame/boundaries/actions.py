@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -37,6 +38,7 @@ from frame.boundaries.models import (
 from frame.clients import lifecycle
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
+from frame.notes.models import SessionNote
 
 # Names of the pages that record a BOUNDARIES_VIEWED event (a fixed vocabulary).
 VIEWED_PAGES = frozenset({"log", "event", "check"})
@@ -50,6 +52,30 @@ def _require_clinical(by: User, client: Client) -> None:
 
 
 # --- Boundary events -------------------------------------------------------------------------
+
+
+def _link_session(event: BoundaryEvent) -> bool:
+    """Check the chosen session note is this client's; fill the date explored from it if empty.
+
+    Returns whether the date was filled in. A note of another client (a crafted id) is refused
+    with the same words as one that does not exist.
+    """
+    if event.explored_in_session_id is None:
+        return False
+    note = (
+        SessionNote.objects.filter(pk=event.explored_in_session_id, client_id=event.client_id)
+        .select_related("appointment")
+        .only("id", "client_id", "appointment__id", "appointment__starts_at")
+        .first()
+    )
+    if note is None:
+        raise ValidationError(
+            {"explored_in_session_id": "Please choose one of this client's sessions from the list."}
+        )
+    if event.explored_on is None:
+        event.explored_on = timezone.localdate(note.appointment.starts_at)
+        return True
+    return False
 
 
 def _check_event(event: BoundaryEvent) -> None:
@@ -96,6 +122,7 @@ def record_event(
     gift_value_pounds: int | None = None,
     to_explore: bool = True,
     explored_on: dt.date | None = None,
+    explored_in_session_id: uuid.UUID | None = None,
     to_supervision: bool = False,
     taken_to_supervision_on: dt.date | None = None,
 ) -> BoundaryEvent:
@@ -111,9 +138,11 @@ def record_event(
         gift_value_pounds=gift_value_pounds,
         to_explore=to_explore,
         explored_on=explored_on,
+        explored_in_session_id=explored_in_session_id,
         to_supervision=to_supervision,
         taken_to_supervision_on=taken_to_supervision_on,
     )
+    _link_session(event)
     _check_event(event)
     event.full_clean()
     event.save(force_insert=True)
@@ -136,7 +165,11 @@ def _snapshot(event: BoundaryEvent) -> dict[str, Any]:
         if name in EVENT_TEXT_FIELDS:
             continue
         value = getattr(event, name)
-        previous[name] = value.isoformat() if isinstance(value, dt.date) else value
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, uuid.UUID):
+            value = str(value)
+        previous[name] = value
     return previous
 
 
@@ -162,8 +195,16 @@ def update_event(*, event: BoundaryEvent, by: User, changes: Mapping[str, Any]) 
         previous_response=stored.response,
         revised_by=by,
     )
+    explored_before = stored.explored_on
     for name in changed:
         setattr(stored, name, changes[name])
+    if _link_session(stored):  # the date explored came from the session chosen
+        filled = {*changed, "explored_on"} - (
+            {"explored_on"} if stored.explored_on == explored_before else set()
+        )
+        changed = revision.changed_fields = sorted(filled)
+        if not changed:
+            return []
     _check_event(stored)
     stored.full_clean()
     stored.edited_at = timezone.now()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from frame.boundaries.actions import CIRCLE_LIMITS
 from frame.boundaries.models import Decision, GiftOutcome, Kind
+from frame.boundaries.selectors import SessionLink
 from frame.clients.forms import DATE_INPUT_FORMATS, plain_messages
 
 MAX_TEXT = 5000
@@ -43,6 +47,11 @@ class _PlainForm(forms.Form):
             plain_messages(field, str(field.label))
 
 
+def _session_choice(link: SessionLink) -> tuple[str, str]:
+    when = date_format(timezone.localtime(link.starts_at), "l j F Y, H:i")
+    return str(link.note_id), f"{when} (note {'signed' if link.signed else 'in draft'})"
+
+
 class EventForm(_PlainForm):
     kind = forms.ChoiceField(label="What kind of event", choices=Kind.choices)
     occurred_on = _date("Date it happened", required=True, help_text="For example 12/04/2026.")
@@ -76,6 +85,15 @@ class EventForm(_PlainForm):
         required=False,
         help_text="Leave empty until you have explored it together.",
     )
+    explored_in_session_id = forms.UUIDField(
+        label="The session where you explored it",
+        required=False,
+        widget=forms.Select,
+        help_text=(
+            "Optional: the latest sessions with a note are listed. "
+            "If the date above is empty, it is filled in from the session."
+        ),
+    )
     to_supervision = forms.BooleanField(label="Take this to supervision", required=False)
     taken_to_supervision_on = _date(
         "Date taken to supervision",
@@ -83,9 +101,14 @@ class EventForm(_PlainForm):
         help_text="Leave empty until you have taken it.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, sessions: Sequence[SessionLink] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].error_messages["required"] = "Please choose what kind of event it was."
+        session = self.fields["explored_in_session_id"]
+        session.widget.choices = [("", "Not linked to a session"), *map(_session_choice, sessions)]
+        session.error_messages["invalid"] = (
+            "Please choose one of this client's sessions from the list."
+        )
         self.fields["gift_value_pounds"].error_messages.update(
             {
                 "invalid": "Enter the value as a whole number of pounds, for example 10.",

@@ -53,8 +53,9 @@ class BoundaryEvent(models.Model):
 
     to_explore = models.BooleanField(default=True)
     explored_on = models.DateField(null=True, blank=True)
-    # The session note where it was explored. There are no session notes yet: the notes app
-    # will fill this in (and turn it into a link) when it exists. Nothing writes it until then.
+    # The session note (notes.SessionNote pk) where it was explored, chosen on the event form.
+    # A plain id rather than a foreign key so the boundary log never depends on the notes app's
+    # tables; actions.py checks the note belongs to the same client before storing it.
     explored_in_session_id = models.UUIDField(null=True, blank=True, editable=False)
     to_supervision = models.BooleanField(default=False)
     taken_to_supervision_on = models.DateField(null=True, blank=True)
@@ -76,6 +77,9 @@ class BoundaryEvent(models.Model):
     edited_at = models.DateTimeField(null=True, blank=True)
 
     objects = UndeletableQuerySet["BoundaryEvent"].as_manager()
+
+    # The session behind explored_in_session_id, for pages: set by selectors.attach_session_links.
+    explored_session: Any = None
 
     class Meta:
         constraints = [
@@ -141,6 +145,7 @@ EVENT_FIELDS = (
     "gift_value_pounds",
     "to_explore",
     "explored_on",
+    "explored_in_session_id",
     "to_supervision",
     "taken_to_supervision_on",
 )

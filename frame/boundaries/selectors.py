@@ -24,6 +24,7 @@ from frame.boundaries.models import (
 )
 from frame.clients import lifecycle
 from frame.clients.models import CareTeamMember
+from frame.notes.models import NoteStatus, SessionNote
 
 _FIELD_WORDS = {
     matching.Field.NAME: "name",
@@ -199,3 +200,55 @@ def events_for_client(client_id: Any) -> QuerySet[BoundaryEvent]:
 
 
 PART_LABELS = dict(EnquiryPart.choices)
+
+
+# --- Sessions where an event was explored -----------------------------------------------------
+
+SESSION_CHOICES = 50  # the latest sessions offered on the event form; keeps the query bounded
+
+
+@dataclass(frozen=True)
+class SessionLink:
+    """A session note an event was explored in: enough to link to it, none of its text."""
+
+    note_id: uuid.UUID
+    appointment_id: uuid.UUID
+    starts_at: Any
+    signed: bool
+
+
+def _session_links(notes: QuerySet[SessionNote]) -> list[SessionLink]:
+    rows = notes.values_list("id", "appointment_id", "appointment__starts_at", "status")
+    return [
+        SessionLink(note_id=n, appointment_id=a, starts_at=s, signed=st == NoteStatus.SIGNED)
+        for n, a, s, st in rows
+    ]
+
+
+def session_choices(client_id: Any, also: uuid.UUID | None = None) -> list[SessionLink]:
+    """This client's latest sessions that have a note, newest first (one query).
+
+    `also` keeps an event's current session in the list even when it is older than the latest.
+    """
+    notes = SessionNote.objects.filter(client_id=client_id)
+    latest = _session_links(notes.order_by("-appointment__starts_at", "-id")[:SESSION_CHOICES])
+    if also is not None and all(link.note_id != also for link in latest):
+        latest += _session_links(notes.filter(pk=also))
+    return latest
+
+
+def attach_session_links(client_id: Any, events: Any) -> None:
+    """Give each event whose exploration is linked to a session its `explored_session` (one
+    query for all of them, none when no event is linked)."""
+    events = list(events)
+    ids = {e.explored_in_session_id for e in events if e.explored_in_session_id is not None}
+    links = (
+        {
+            link.note_id: link
+            for link in _session_links(SessionNote.objects.filter(client_id=client_id, pk__in=ids))
+        }
+        if ids
+        else {}
+    )
+    for event in events:
+        event.explored_session = links.get(event.explored_in_session_id)

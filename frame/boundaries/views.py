@@ -63,13 +63,18 @@ def event_log(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = access_client_for_boundaries(request.user, client_id)
     actions.record_viewed(client=client, by=request.user, page="log")
     page = _page(request, selectors.events_for_client(client.pk))
+    selectors.attach_session_links(client.pk, page)
     return render(request, "boundaries/log.html", {"client": client, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
 def event_new(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = access_client_for_boundaries(request.user, client_id)
-    form = EventForm(_posted(request), initial={"to_explore": True})
+    form = EventForm(
+        _posted(request),
+        initial={"to_explore": True},
+        sessions=selectors.session_choices(client.pk),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.record_event(
@@ -89,10 +94,16 @@ def event_new(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
 def event_edit(request: StaffRequest, client_id: uuid.UUID, event_id: uuid.UUID) -> HttpResponse:
     event = access_event(request.user, client_id, event_id)
     client = event.client
+    selectors.attach_session_links(client.pk, [event])
+    sessions = (
+        []
+        if event.in_error
+        else selectors.session_choices(client.pk, also=event.explored_in_session_id)
+    )
     if event.in_error:
         form = None
     elif request.method == "POST":
-        form = EventForm(request.POST)
+        form = EventForm(request.POST, sessions=sessions)
         if form.is_valid():
             try:
                 changed = actions.update_event(
@@ -109,7 +120,9 @@ def event_edit(request: StaffRequest, client_id: uuid.UUID, event_id: uuid.UUID)
                 )
                 return redirect(reverse("boundaries:log", args=[client.pk]))
     else:
-        form = EventForm(initial={name: getattr(event, name) for name in EVENT_FIELDS})
+        form = EventForm(
+            initial={name: getattr(event, name) for name in EVENT_FIELDS}, sessions=sessions
+        )
     if request.method == "GET":
         actions.record_viewed(client=client, by=request.user, page="event")
     revisions = list(event.revisions.select_related("revised_by")[:50])
