@@ -18,6 +18,10 @@ from frame.scheduling import tasks
 from frame.scheduling.models import PeriodicRun, Reminder
 from tests.scheduling.conftest import LONDON
 
+# The worker checks its database connection between tasks, as it would in production; inside a
+# test transaction that check closes the connection on PostgreSQL, so these tests really commit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2027, 3, 1, hour, minute, tzinfo=LONDON)
