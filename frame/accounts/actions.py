@@ -7,11 +7,10 @@ SHA-256 is stored.
 
 from __future__ import annotations
 
-import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from allauth.usersessions.models import UserSession
 from django.conf import settings
@@ -33,8 +32,7 @@ from frame.accounts.models import (
 from frame.accounts.wording import role_phrase
 from frame.audit.actions import record
 from frame.audit.models import Action
-
-logger = logging.getLogger(__name__)
+from frame.lib.email import INVITATION_NOT_SENT, send_or_undo
 
 
 class AccountActionError(Exception):
@@ -161,15 +159,9 @@ def invite_member(*, practice: Practice, email: str, role: str, by: User) -> Inv
     once and InvitationNotSent says so: no link exists that nobody received.
     """
     invitation, message = _record_invitation(practice=practice, email=email, role=role, by=by)
-    try:
-        message.send(fail_silently=False)
-    except (OSError, smtplib.SMTPException) as error:
-        logger.warning("Invitation email could not be sent: %s", type(error).__name__)
-        _withdraw_unsent(invitation=invitation, by=by)
-        raise InvitationNotSent(
-            "Frame could not send the invitation email, so the invitation has been withdrawn. "
-            "Please check the email settings, then try again."
-        ) from None
+    undo = partial(_withdraw_unsent, invitation=invitation, by=by)
+    if not send_or_undo(message, undo=undo, label="Invitation email"):
+        raise InvitationNotSent(INVITATION_NOT_SENT)
     return InvitationSent(invitation=invitation, email=invitation.email)
 
 

@@ -8,11 +8,10 @@ kept.
 
 from __future__ import annotations
 
-import logging
 import secrets
-import smtplib
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -29,6 +28,7 @@ from frame.audit.actions import record
 from frame.audit.models import Action
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
+from frame.lib.email import INVITATION_NOT_SENT, send_or_undo
 from frame.portal.models import (
     Article,
     ArticleShare,
@@ -37,8 +37,6 @@ from frame.portal.models import (
     PortalAccount,
     PortalInvitation,
 )
-
-logger = logging.getLogger(__name__)
 
 CLIENT_ROLE = "client"  # the actor role recorded for a client's own actions
 
@@ -86,15 +84,9 @@ def invite_client(*, client: Client, by: User) -> InvitationSent:
     cannot be sent, the invitation is withdrawn at once and InvitationNotSent says so.
     """
     invitation, message = _record_invitation(client=client, by=by)
-    try:
-        message.send(fail_silently=False)
-    except (OSError, smtplib.SMTPException) as error:
-        logger.warning("Portal invitation email could not be sent: %s", type(error).__name__)
-        _withdraw(invitation=invitation, by=by, reason="email_not_sent")
-        raise InvitationNotSent(
-            "Frame could not send the invitation email, so the invitation has been withdrawn. "
-            "Please check the email settings, then try again."
-        ) from None
+    undo = partial(_withdraw, invitation=invitation, by=by, reason="email_not_sent")
+    if not send_or_undo(message, undo=undo, label="Portal invitation email"):
+        raise InvitationNotSent(INVITATION_NOT_SENT)
     return InvitationSent(invitation=invitation, email=invitation.email)
 
 
