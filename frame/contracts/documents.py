@@ -17,8 +17,8 @@ from frame.clients.models import Client
 from frame.contracts import placeholders, selectors
 from frame.contracts.document import clauses_from_json, parties_line
 from frame.contracts.models import Agreement
-from frame.contracts.pdf import render_pdf
 from frame.contracts.uploads import read_scan
+from frame.lib.pdf import render_pdf
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:

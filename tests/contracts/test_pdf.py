@@ -13,8 +13,8 @@ from weasyprint import HTML
 
 from frame.audit.models import Action, AuditEvent
 from frame.contracts import actions
-from frame.contracts.pdf import BASE_URL, StaticOnlyFetcher
 from frame.contracts.terms import Terms
+from frame.lib.pdf import BASE_URL, StaticOnlyFetcher
 from tests.contracts.conftest import agree, edit_clause
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,8 @@
-"""Contract copies as PDF, rendered by WeasyPrint from a Django template.
+"""PDFs (contract copies now; letters and briefs later), rendered by WeasyPrint from a template.
 
 WeasyPrint fetches stylesheets and images by URL. Its fetcher here answers only for Frame's own
 static files, read from disk through the staticfiles finders; everything else (file://, http,
-data: and any other address) is refused, so text in a contract can never make the renderer read
+data: and any other address) is refused, so text in a document can never make the renderer read
 a local file or reach the network.
 """
 
