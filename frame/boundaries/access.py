@@ -60,10 +60,16 @@ def awaiting_events_for(user: Any) -> QuerySet[BoundaryEvent]:
     """Open items across `user`'s caseload: not yet explored, or not yet taken to supervision."""
     if clinical_membership(user) is None:
         return BoundaryEvent.objects.none()
-    on_team = CareTeamMember.objects.filter(client=OuterRef("client_id"), user=user)
+    # The practice is checked inside the per-row probe: filtering the outer query on it would let
+    # SQLite plan from the whole practice's clients instead of the few open items.
+    on_team = CareTeamMember.objects.filter(
+        client=OuterRef("client_id"),
+        user=user,
+        client__practice_id=user.active_membership.practice_id,
+    )
     return (
         BoundaryEvent.objects.filter(AWAITING)
-        .filter(Exists(on_team), client__practice_id=user.active_membership.practice_id)
+        .filter(Exists(on_team))
         .select_related("client")
         .only(
             "id",

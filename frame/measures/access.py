@@ -63,10 +63,14 @@ def open_alerts_for(user: Any) -> QuerySet[RiskAlert]:
     )
     if membership is None or not membership.is_clinical:
         return RiskAlert.objects.none()
-    on_team = CareTeamMember.objects.filter(client=OuterRef("client_id"), user=user)
+    # The practice is checked inside the per-row probe: filtering the outer query on it would let
+    # SQLite plan from the whole practice's clients instead of the few open alerts.
+    on_team = CareTeamMember.objects.filter(
+        client=OuterRef("client_id"), user=user, client__practice_id=membership.practice_id
+    )
     return (
         RiskAlert.objects.filter(acknowledged_at__isnull=True)
-        .filter(Exists(on_team), client__practice_id=membership.practice_id)
+        .filter(Exists(on_team))
         .select_related("client", "administration")
         .order_by("raised_at")
     )

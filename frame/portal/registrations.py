@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -61,7 +61,16 @@ def link_requests_panel(request: HttpRequest) -> dict[str, Any] | None:
     requests = list(
         PortalInvitation.objects.filter(
             new_link_requested_at__isnull=False,
-            client__in=clients_for(request.user, section=Section.CONTACT).values("pk"),
+            # `among` keeps the plan on the few clients who asked, not the whole practice.
+            client__in=clients_for(
+                request.user,
+                section=Section.CONTACT,
+                among=Q(
+                    pk__in=PortalInvitation.objects.filter(
+                        new_link_requested_at__isnull=False
+                    ).values("client")
+                ),
+            ).values("pk"),
         )
         .exclude(Exists(newer))
         .exclude(Exists(has_account))
