@@ -125,6 +125,13 @@ INSTALLED_APPS = [
     "frame.scheduling",
     "frame.measures",
     "frame.notes",
+    "frame.brief",
+    "frame.endings",
+    "frame.outcomes",
+    "frame.safety",
+    "frame.safetyplans",
+    "frame.supervision",
+    "frame.development",
     "frame.portal",
     "frame.demo",
 ]

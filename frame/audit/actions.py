@@ -38,6 +38,7 @@ def record(
     actor_role: str = "",
 ) -> AuditEvent:
     """Append one event to the chain. Pass names of things in `detail`, never clinical text."""
+    action = Action(action)  # ValueError for an action nobody declared
     context = current()
     # Hash exactly what the database will give back: JSON round-tripped (tuples become lists), and
     # anything that is not plain JSON is refused here rather than breaking verification later.

@@ -134,7 +134,9 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_role = models.CharField(max_length=32, blank=True)
     practice_id = models.BigIntegerField(null=True, blank=True)
-    action = models.CharField(max_length=64, choices=Action.choices)
+    # No `choices` here: the list grows with every capability, and choices in the schema would force
+    # an audit migration (and a merge conflict) each time. `record` refuses unknown actions instead.
+    action = models.CharField(max_length=64)
     outcome = models.CharField(max_length=16, default="ok")
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
@@ -156,6 +158,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    def get_action_display(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:  # an action retired since this row was written
+            return self.action
 
     def canonical(self) -> dict[str, Any]:
         return {

@@ -14,3 +14,11 @@ from django.dispatch import Signal
 CHANGES = frozenset({"created", "details", "people", "care_team"})
 
 client_details_changed = Signal()
+
+# Sent inside the transaction that records a sign of risk, so the safety app can raise a risk flag
+# that is kept or lost together with it. Arguments: `client=`, `by=` (who recorded it), `source=`
+# (one of RISK_SOURCES), `record=` (the model instance that shows the risk: a measures RiskAlert or
+# a signed notes SessionNote) and `detail=` (names and numbers only, never clinical text).
+RISK_SOURCES = frozenset({"measure", "note"})
+
+risk_indicated = Signal()

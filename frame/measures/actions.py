@@ -19,6 +19,7 @@ from frame.audit.actions import record
 from frame.audit.models import Action
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
+from frame.clients.signals import risk_indicated
 from frame.measures import scoring
 from frame.measures.definitions import Instrument
 from frame.measures.models import Administration, ImportedWording, Mode, RiskAlert
@@ -145,6 +146,14 @@ def record_administration(
             target=alert,
             client=client,
             detail={"instrument": instrument.id, "item": item},
+        )
+        risk_indicated.send(
+            sender=RiskAlert,
+            client=client,
+            by=by,
+            source="measure",
+            record=alert,
+            detail={"instrument": instrument.id, "item": item, "value": value},
         )
     return administration
 

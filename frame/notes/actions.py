@@ -19,6 +19,7 @@ from frame.audit.actions import record
 from frame.audit.models import Action
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
+from frame.clients.signals import risk_indicated
 from frame.notes.models import (
     Addendum,
     Goal,
@@ -254,6 +255,15 @@ def sign_note(*, appointment: Appointment, by: Any) -> SessionNote:
         client=client,
         detail={"appointment": str(appointment.pk), "version": note.version},
     )
+    if note.risk_noted:
+        risk_indicated.send(
+            sender=SessionNote,
+            client=client,
+            by=by,
+            source="note",
+            record=note,
+            detail={"appointment": str(appointment.pk)},
+        )
     return note
 
 

@@ -4,7 +4,7 @@ Other apps add portal pages by writing views in `frame/portal/<topic>.py` (see R
 adding their lines below.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from frame.portal import agreement, articles, calendar, join, signin, views
 
@@ -12,6 +12,9 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Other apps' portal pages, kept in their own files so each app owns its lines
+    path("questionnaires/", include("frame.measures.portal_urls")),
+    path("safety-plan/", include("frame.safetyplans.portal_urls")),
     # Signing in, and pages for people not signed in
     path("sign-in/", signin.sign_in, name="sign_in"),
     path("sign-in/forgotten/", signin.password_reset, name="password_reset"),
