@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "frame.safetyplans",
     "frame.supervision",
     "frame.development",
+    "frame.confidentiality",
     "frame.portal",
     "frame.demo",
 ]

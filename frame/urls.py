@@ -22,6 +22,7 @@ urlpatterns = [
     path("safety-plans/", include("frame.safetyplans.urls")),
     path("supervision/", include("frame.supervision.urls")),
     path("development/", include("frame.development.urls")),
+    path("confidentiality/", include("frame.confidentiality.urls")),
     path("", include("frame.contracts.urls")),
     path("portal/", include("frame.portal.urls")),
     path("", include("frame.portal.staff_urls")),
