@@ -120,6 +120,20 @@ class Action(models.TextChoices):
     GOAL_ADDED = "notes.goal_added", "Goal added"
     GOAL_RATED = "notes.goal_rated", "Goal rated"
     GOAL_CLOSED = "notes.goal_closed", "Goal closed"
+    # Safety plans, suggestions from the client, crisis lines and the messages statement
+    SAFETY_PLAN_VIEWED = "safetyplans.viewed", "Safety plan viewed"
+    SAFETY_PLAN_SAVED = "safetyplans.saved", "Safety plan saved (new version)"
+    SAFETY_PLAN_DOWNLOADED = "safetyplans.downloaded", "Safety plan downloaded (PDF or contacts)"
+    SAFETY_PLAN_SUGGESTED = "safetyplans.suggested", "Change to a safety plan suggested by the client"
+    SAFETY_PLAN_SUGGESTION_DECIDED = (
+        "safetyplans.suggestion_decided",
+        "Suggested change to a safety plan accepted or declined",
+    )
+    CRISIS_NATION_SET = "safetyplans.crisis_nation_set", "Nation for a client's crisis lines set"
+    MESSAGES_STATEMENT_CHANGED = (
+        "safetyplans.messages_statement_changed",
+        "Statement of when messages are read changed",
+    )
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
