@@ -17,6 +17,7 @@ from django.conf import settings
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.confidentiality.sweep import sweep_register_entry
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories import TEST_PASSWORD
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
@@ -42,6 +43,9 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
         sweep_process_note(world["client_record"], world["practitioner"]).pk
     ),
     "goal_id": lambda world: sweep_goal(world["client_record"], world["practitioner"]).pk,
+    "register_entry_id": lambda world: (
+        sweep_register_entry(world["client_record"], world["practitioner"]).pk
+    ),
     "break_id": lambda world: sweep_break(world["practitioner"]).pk,
     "administration_id": lambda world: (
         sweep_administration(world["client_record"], world["practitioner"]).pk

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
 from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
+from tests.confidentiality.sweep import sweep_register_entry
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
@@ -104,6 +105,8 @@ CLIENT_SCOPED_PARAMS = {
 CLIENT_SCOPED_PARAMS |= {"appointment_id", "break_id"}
 # Notes: a process note is its author's alone; goals are the client's.
 CLIENT_SCOPED_PARAMS |= {"process_note_id", "goal_id"}
+# Confidentiality register: an entry is its author's and the practice owner's alone.
+CLIENT_SCOPED_PARAMS |= {"register_entry_id"}
 
 
 @dataclass
@@ -130,6 +133,7 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     "appointment_id": lambda w: sweep_note_appointment(w.client_record, w.practitioner).pk,
     "process_note_id": lambda w: sweep_process_note(w.client_record, w.practitioner).pk,
     "goal_id": lambda w: sweep_goal(w.client_record, w.practitioner).pk,
+    "register_entry_id": lambda w: sweep_register_entry(w.client_record, w.practitioner).pk,
     "break_id": lambda w: sweep_break(w.practitioner).pk,
     "administration_id": lambda w: sweep_administration(w.client_record, w.practitioner).pk,
     "alert_id": lambda w: sweep_alert(w.client_record, w.practitioner).pk,

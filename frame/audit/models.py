@@ -134,6 +134,28 @@ class Action(models.TextChoices):
         "safetyplans.messages_statement_changed",
         "Statement of when messages are read changed",
     )
+    # Reflective journal and CPD record (development)
+    JOURNAL_VIEWED = "development.journal_viewed", "Reflective journal entry viewed"
+    JOURNAL_ENTRY_SAVED = "development.journal_saved", "Reflective journal entry saved"
+    JOURNAL_SAR_LIST_VIEWED = (
+        "development.journal_sar_viewed",
+        "Journal entries tagged with a client listed for a subject access review",
+    )
+    CPD_RECORDED = "development.cpd_recorded", "CPD activity recorded"
+    CPD_UPDATED = "development.cpd_updated", "CPD activity edited"
+    CPD_YEAR_START_SET = "development.cpd_year_set", "CPD year start changed"
+    CPD_EXPORTED = "development.cpd_exported", "CPD record exported (PDF or CSV)"
+    # Confidentiality register
+    REGISTER_VIEWED = "confidentiality.viewed", "Confidentiality register viewed"
+    REGISTER_ENTRY_VIEWED = "confidentiality.entry_viewed", "Confidentiality register entry viewed"
+    REGISTER_ENTRY_RECORDED = (
+        "confidentiality.entry_recorded",
+        "Decision about sharing without consent recorded in the confidentiality register",
+    )
+    REGISTER_ENTRY_CORRECTED = (
+        "confidentiality.entry_corrected",
+        "Confidentiality register entry corrected by a new, linked entry",
+    )
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"

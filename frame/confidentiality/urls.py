@@ -1,5 +1,20 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import path
+
+from frame.confidentiality import views
 
 app_name = "confidentiality"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("clients/<uuid:client_id>/", views.register, name="register"),
+    path("clients/<uuid:client_id>/new/", views.entry_new, name="entry_new"),
+    path(
+        "clients/<uuid:client_id>/entries/<uuid:register_entry_id>/",
+        views.entry,
+        name="entry",
+    ),
+    path(
+        "clients/<uuid:client_id>/entries/<uuid:register_entry_id>/correct/",
+        views.entry_correct,
+        name="correct",
+    ),
+]
