@@ -24,6 +24,7 @@ from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for
+from tests.safety.sweep import sweep_assessment, sweep_flag
 from tests.scheduling.sweep import sweep_break
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
@@ -51,6 +52,11 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
         sweep_administration(world["client_record"], world["practitioner"]).pk
     ),
     "alert_id": lambda world: sweep_alert(world["client_record"], world["practitioner"]).pk,
+    "flag_id": lambda world: sweep_flag(world["client_record"], world["practitioner"]).pk,
+    "assessment_id": lambda world: (
+        sweep_assessment(world["client_record"], world["practitioner"]).pk
+    ),
+    "risk_version": lambda world: 1,
     "instrument": lambda world: "phq9",
     "share_id": lambda world: (
         article_share_for(world["client_record"], by=world["practitioner"]).pk

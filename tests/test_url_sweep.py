@@ -24,6 +24,7 @@ from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import sweep_administration, sweep_alert
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
+from tests.safety.sweep import sweep_assessment, sweep_flag
 from tests.scheduling.sweep import sweep_break
 
 
@@ -105,6 +106,8 @@ CLIENT_SCOPED_PARAMS = {
 CLIENT_SCOPED_PARAMS |= {"appointment_id", "break_id"}
 # Notes: a process note is its author's alone; goals are the client's.
 CLIENT_SCOPED_PARAMS |= {"process_note_id", "goal_id"}
+# Safety: risk flags and risk assessments are the client's (care team only).
+CLIENT_SCOPED_PARAMS |= {"flag_id", "assessment_id"}
 # Confidentiality register: an entry is its author's and the practice owner's alone.
 CLIENT_SCOPED_PARAMS |= {"register_entry_id"}
 
@@ -137,6 +140,9 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     "break_id": lambda w: sweep_break(w.practitioner).pk,
     "administration_id": lambda w: sweep_administration(w.client_record, w.practitioner).pk,
     "alert_id": lambda w: sweep_alert(w.client_record, w.practitioner).pk,
+    "flag_id": lambda w: sweep_flag(w.client_record, w.practitioner).pk,
+    "assessment_id": lambda w: sweep_assessment(w.client_record, w.practitioner).pk,
+    "risk_version": lambda w: 1,
     "instrument": lambda w: "phq9",
     "share_id": lambda w: article_share_for(w.client_record, by=w.practitioner).pk,
     "article_id": lambda w: (

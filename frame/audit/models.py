@@ -156,6 +156,14 @@ class Action(models.TextChoices):
         "confidentiality.entry_corrected",
         "Confidentiality register entry corrected by a new, linked entry",
     )
+    # Safety: risk flags and risk assessments
+    RISK_FLAG_RAISED = "safety.flag_raised", "Risk flag raised"
+    RISK_FLAG_ACKNOWLEDGED = "safety.flag_acknowledged", "Risk flag acknowledged"
+    RISK_FLAG_SUPERVISION_CHANGED = "safety.flag_supervision", "Risk flag supervision marks changed"
+    RISK_FLAG_REMINDER_SENT = "safety.flag_reminder_sent", "Open risk flag reminder emailed"
+    RISK_ASSESSMENT_SAVED = "safety.assessment_saved", "Risk assessment saved (new version)"
+    SAFETY_VIEWED = "safety.viewed", "Risk flags or assessments viewed"
+    SAFETY_SETTINGS_CHANGED = "safety.settings_changed", "Safety settings changed"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"

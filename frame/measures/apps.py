@@ -7,6 +7,6 @@ class MeasuresConfig(AppConfig):
     verbose_name = "Outcome and alliance measures"
 
     def ready(self) -> None:
-        from frame.measures import panels  # the card sections and the home panel for risk alerts
+        from frame.measures import panels  # the questionnaires card section (risk: frame.safety)
 
         panels.register_all()

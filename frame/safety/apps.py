@@ -5,3 +5,13 @@ class SafetyConfig(AppConfig):
     name = "frame.safety"
     label = "safety"
     verbose_name = "Risk flags, assessments and the confidentiality register"
+
+    def ready(self) -> None:
+        from frame.clients.signals import risk_indicated
+        from frame.safety import panels, receivers
+
+        # A strong reference with a fixed uid: connected once, however often ready() runs.
+        risk_indicated.connect(
+            receivers.raise_flag_on_risk, dispatch_uid="safety.raise_flag_on_risk"
+        )
+        panels.register_all()

@@ -140,7 +140,10 @@ class FlagReminder(models.Model):
 
     flag = models.ForeignKey(RiskFlag, on_delete=models.PROTECT, related_name="reminders")
     number = models.PositiveIntegerField()
-    sent_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Empty until the email went out; a failed send is tried again on the next runs.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     recipients = models.PositiveSmallIntegerField(default=0)
 
     objects = _KeptQuerySet["FlagReminder"].as_manager()
