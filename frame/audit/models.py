@@ -164,6 +164,9 @@ class Action(models.TextChoices):
     RISK_ASSESSMENT_SAVED = "safety.assessment_saved", "Risk assessment saved (new version)"
     SAFETY_VIEWED = "safety.viewed", "Risk flags or assessments viewed"
     SAFETY_SETTINGS_CHANGED = "safety.settings_changed", "Safety settings changed"
+    # The "before we meet" brief
+    BRIEF_VIEWED = "brief.viewed", "Before-we-meet brief viewed"
+    BRIEF_DOWNLOADED = "brief.downloaded", "Before-we-meet brief downloaded as a PDF"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"

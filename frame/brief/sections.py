@@ -11,6 +11,14 @@ An app registers a section from its `AppConfig.ready()`:
 its client and the reader) and returns the section's template context, or None to leave it out.
 It must issue a fixed number of queries, whatever the client's history holds. The same template
 renders on the page and in the PDF, so it must not rely on scripts or interactive controls.
+Wrap it as the brief's own sections do (frame/brief/templates/brief/sections/), so every
+section looks alike on screen and in print:
+
+    <section class="card brief-section" id="brief-risk" aria-labelledby="brief-risk-title">
+      <h2 id="brief-risk-title">Risk</h2> ...
+    </section>
+
+The brief's own sections use orders 10 to 90 in steps of 10 (see frame/brief/content.py).
 """
 
 from __future__ import annotations

@@ -1,5 +1,10 @@
-from django.urls import URLPattern, URLResolver, path  # noqa: F401
+from django.urls import path
+
+from frame.brief import views
 
 app_name = "brief"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("appointments/<uuid:appointment_id>/", views.appointment, name="appointment"),
+    path("appointments/<uuid:appointment_id>/pdf/", views.appointment_pdf, name="appointment_pdf"),
+]
