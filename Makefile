@@ -54,6 +54,7 @@ demo: $(VENV)/.base-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.scheduling
+	$(BIN)/python -m tests.bench.memory
 
 # Regenerate the hash-locked requirement files after editing pyproject.toml.
 lock: $(VENV)/.dev-installed
