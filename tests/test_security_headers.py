@@ -21,7 +21,13 @@ from tests.confidentiality.sweep import sweep_register_entry
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories import TEST_PASSWORD
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
-from tests.measures.sweep import sweep_administration, sweep_alert
+from tests.measures.sweep import (
+    sweep_administration,
+    sweep_alert,
+    sweep_chart_share,
+    sweep_request,
+    sweep_schedule,
+)
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for
 from tests.safety.sweep import sweep_assessment, sweep_flag
@@ -58,6 +64,11 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
     ),
     "risk_version": lambda world: 1,
     "instrument": lambda world: "phq9",
+    "request_id": lambda world: sweep_request(world["client_record"], world["practitioner"]).pk,
+    "schedule_id": lambda world: sweep_schedule(world["client_record"], world["practitioner"]).pk,
+    "chart_share_id": lambda world: (
+        sweep_chart_share(world["client_record"], world["practitioner"]).pk
+    ),
     "share_id": lambda world: (
         article_share_for(world["client_record"], by=world["practitioner"]).pk
     ),

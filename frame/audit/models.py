@@ -107,6 +107,14 @@ class Action(models.TextChoices):
     MEASURES_VIEWED = "measures.viewed", "Questionnaire results viewed"
     RISK_ALERT_RAISED = "measures.risk_alert_raised", "Risk item alert raised"
     RISK_ALERT_ACKNOWLEDGED = "measures.risk_alert_acknowledged", "Risk item alert acknowledged"
+    # Outcome measures: sent to the portal, scheduled, progress charts shared
+    MEASURE_REQUESTED = "measures.requested", "Questionnaire sent to the client's portal"
+    MEASURE_REQUEST_WITHDRAWN = "measures.request_withdrawn", "Questionnaire request withdrawn"
+    MEASURE_PROGRESS_SAVED = "measures.progress_saved", "Questionnaire answers saved part-way"
+    MEASURE_SCHEDULE_ADDED = "measures.schedule_added", "Questionnaire schedule added"
+    MEASURE_SCHEDULE_ENDED = "measures.schedule_ended", "Questionnaire schedule ended"
+    MEASURE_CHART_SHARED = "measures.chart_shared", "Progress chart shared with the client"
+    MEASURE_CHART_WITHDRAWN = "measures.chart_withdrawn", "Shared progress chart withdrawn"
     # Session notes, process notes and goals
     NOTE_TEMPLATE_CHANGED = "notes.template_changed", "Session note headings changed"
     NOTE_VIEWED = "notes.viewed", "Session notes viewed"
@@ -167,11 +175,6 @@ class Action(models.TextChoices):
     # The "before we meet" brief
     BRIEF_VIEWED = "brief.viewed", "Before-we-meet brief viewed"
     BRIEF_DOWNLOADED = "brief.downloaded", "Before-we-meet brief downloaded as a PDF"
-    # Service outcomes and FHIR export
-    OUTCOMES_REPORT_VIEWED = "outcomes.report_viewed", "Service outcomes report viewed"
-    OUTCOMES_REPORT_EXPORTED = "outcomes.report_exported", "Service outcomes report downloaded"
-    OUTCOMES_CLIENT_VIEWED = "outcomes.client_viewed", "Client's episode outcome viewed"
-    FHIR_EXPORTED = "outcomes.fhir_exported", "Client's questionnaires exported as FHIR"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
