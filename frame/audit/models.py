@@ -175,6 +175,11 @@ class Action(models.TextChoices):
     # The "before we meet" brief
     BRIEF_VIEWED = "brief.viewed", "Before-we-meet brief viewed"
     BRIEF_DOWNLOADED = "brief.downloaded", "Before-we-meet brief downloaded as a PDF"
+    # Service outcomes and FHIR export
+    OUTCOMES_REPORT_VIEWED = "outcomes.report_viewed", "Service outcomes report viewed"
+    OUTCOMES_REPORT_EXPORTED = "outcomes.report_exported", "Service outcomes report downloaded"
+    OUTCOMES_CLIENT_VIEWED = "outcomes.client_viewed", "Client's episode outcome viewed"
+    FHIR_EXPORTED = "outcomes.fhir_exported", "Client's questionnaires exported as FHIR"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
