@@ -31,6 +31,7 @@ from tests.measures.sweep import (
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for
 from tests.safety.sweep import sweep_assessment, sweep_flag
+from tests.safetyplans.sweep import sweep_plan_version, sweep_suggestion
 from tests.scheduling.sweep import sweep_break
 
 # Values for path parameters. A route with a parameter missing here fails the sweep, so a new
@@ -63,6 +64,12 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
         sweep_assessment(world["client_record"], world["practitioner"]).pk
     ),
     "risk_version": lambda world: 1,
+    "plan_version_id": lambda world: (
+        sweep_plan_version(world["client_record"], world["practitioner"]).pk
+    ),
+    "plan_suggestion_id": lambda world: (
+        sweep_suggestion(world["client_record"], world["practitioner"]).pk
+    ),
     "instrument": lambda world: "phq9",
     "request_id": lambda world: sweep_request(world["client_record"], world["practitioner"]).pk,
     "schedule_id": lambda world: sweep_schedule(world["client_record"], world["practitioner"]).pk,

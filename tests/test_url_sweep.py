@@ -31,6 +31,7 @@ from tests.measures.sweep import (
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
 from tests.safety.sweep import sweep_assessment, sweep_flag
+from tests.safetyplans.sweep import sweep_plan_version, sweep_suggestion
 from tests.scheduling.sweep import sweep_break
 
 
@@ -119,6 +120,9 @@ CLIENT_SCOPED_PARAMS |= {"flag_id", "assessment_id"}
 # Confidentiality register: an entry is its author's and the practice owner's alone.
 CLIENT_SCOPED_PARAMS |= {"register_entry_id"}
 
+# Safety plans: a plan's versions and the client's suggestions are the client's.
+CLIENT_SCOPED_PARAMS |= {"plan_version_id", "plan_suggestion_id"}
+
 
 @dataclass
 class World:
@@ -151,6 +155,8 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     "flag_id": lambda w: sweep_flag(w.client_record, w.practitioner).pk,
     "assessment_id": lambda w: sweep_assessment(w.client_record, w.practitioner).pk,
     "risk_version": lambda w: 1,
+    "plan_version_id": lambda w: sweep_plan_version(w.client_record, w.practitioner).pk,
+    "plan_suggestion_id": lambda w: sweep_suggestion(w.client_record, w.practitioner).pk,
     "instrument": lambda w: "phq9",
     "request_id": lambda w: sweep_request(w.client_record, w.practitioner).pk,
     "schedule_id": lambda w: sweep_schedule(w.client_record, w.practitioner).pk,
