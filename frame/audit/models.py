@@ -132,7 +132,7 @@ class Action(models.TextChoices):
     SAFETY_PLAN_VIEWED = "safetyplans.viewed", "Safety plan viewed"
     SAFETY_PLAN_SAVED = "safetyplans.saved", "Safety plan saved (new version)"
     SAFETY_PLAN_DOWNLOADED = "safetyplans.downloaded", "Safety plan downloaded (PDF or contacts)"
-    SAFETY_PLAN_SUGGESTED = "safetyplans.suggested", "Change to a safety plan suggested by the client"
+    SAFETY_PLAN_SUGGESTED = "safetyplans.suggested", "Change to a safety plan suggested by client"
     SAFETY_PLAN_SUGGESTION_DECIDED = (
         "safetyplans.suggestion_decided",
         "Suggested change to a safety plan accepted or declined",
