@@ -107,14 +107,6 @@ class Action(models.TextChoices):
     MEASURES_VIEWED = "measures.viewed", "Questionnaire results viewed"
     RISK_ALERT_RAISED = "measures.risk_alert_raised", "Risk item alert raised"
     RISK_ALERT_ACKNOWLEDGED = "measures.risk_alert_acknowledged", "Risk item alert acknowledged"
-    # Outcome measures: sent to the portal, scheduled, progress charts shared
-    MEASURE_REQUESTED = "measures.requested", "Questionnaire sent to the client's portal"
-    MEASURE_REQUEST_WITHDRAWN = "measures.request_withdrawn", "Questionnaire request withdrawn"
-    MEASURE_PROGRESS_SAVED = "measures.progress_saved", "Questionnaire answers saved part-way"
-    MEASURE_SCHEDULE_ADDED = "measures.schedule_added", "Questionnaire schedule added"
-    MEASURE_SCHEDULE_ENDED = "measures.schedule_ended", "Questionnaire schedule ended"
-    MEASURE_CHART_SHARED = "measures.chart_shared", "Progress chart shared with the client"
-    MEASURE_CHART_WITHDRAWN = "measures.chart_withdrawn", "Shared progress chart withdrawn"
     # Session notes, process notes and goals
     NOTE_TEMPLATE_CHANGED = "notes.template_changed", "Session note headings changed"
     NOTE_VIEWED = "notes.viewed", "Session notes viewed"
@@ -132,7 +124,7 @@ class Action(models.TextChoices):
     SAFETY_PLAN_VIEWED = "safetyplans.viewed", "Safety plan viewed"
     SAFETY_PLAN_SAVED = "safetyplans.saved", "Safety plan saved (new version)"
     SAFETY_PLAN_DOWNLOADED = "safetyplans.downloaded", "Safety plan downloaded (PDF or contacts)"
-    SAFETY_PLAN_SUGGESTED = "safetyplans.suggested", "Change to a safety plan suggested by client"
+    SAFETY_PLAN_SUGGESTED = "safetyplans.suggested", "Change to a safety plan suggested by the client"
     SAFETY_PLAN_SUGGESTION_DECIDED = (
         "safetyplans.suggestion_decided",
         "Suggested change to a safety plan accepted or declined",
@@ -180,6 +172,27 @@ class Action(models.TextChoices):
     OUTCOMES_REPORT_EXPORTED = "outcomes.report_exported", "Service outcomes report downloaded"
     OUTCOMES_CLIENT_VIEWED = "outcomes.client_viewed", "Client's episode outcome viewed"
     FHIR_EXPORTED = "outcomes.fhir_exported", "Client's questionnaires exported as FHIR"
+    # Supervision log, cases discussed, preparation packs and supervisor access (supervision)
+    SUPERVISION_VIEWED = "supervision.viewed", "Supervision log or entry viewed"
+    SUPERVISION_RECORDED = "supervision.recorded", "Supervision recorded"
+    SUPERVISION_CASE_RECORDED = "supervision.case_recorded", "Case discussed in supervision noted"
+    SUPERVISION_ACTION_DONE = "supervision.action_done", "Action from supervision marked done"
+    SUPERVISION_REQUIREMENT_CHANGED = (
+        "supervision.requirement_changed",
+        "Supervision requirement changed",
+    )
+    SUPERVISION_BREAK_RECORDED = "supervision.break_recorded", "Break month documented"
+    SUPERVISION_RECORD_EXPORTED = "supervision.exported", "Supervision record exported (PDF or CSV)"
+    SUPERVISION_PACK_BUILT = "supervision.pack_built", "Supervision preparation pack built"
+    SUPERVISION_PACK_VIEWED = "supervision.pack_viewed", "Supervision preparation pack viewed"
+    SUPERVISION_PACK_DOWNLOADED = "supervision.pack_downloaded", "Supervision pack downloaded"
+    SUPERVISION_PACK_SHARED = "supervision.pack_shared", "Supervision pack shared with a supervisor"
+    SUPERVISION_SHARE_WITHDRAWN = "supervision.share_withdrawn", "Supervision pack share withdrawn"
+    SUPERVISION_SHARED_PACK_VIEWED = (
+        "supervision.shared_viewed",
+        "Shared supervision pack viewed by a supervisor",
+    )
+    SUPERVISOR_NOTE_ADDED = "supervision.supervisor_note_added", "Supervisor's own note added"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
