@@ -21,10 +21,17 @@ from tests.confidentiality.sweep import sweep_register_entry
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories import TEST_PASSWORD
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
-from tests.measures.sweep import sweep_administration, sweep_alert
+from tests.measures.sweep import (
+    sweep_administration,
+    sweep_alert,
+    sweep_chart_share,
+    sweep_request,
+    sweep_schedule,
+)
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for
 from tests.safety.sweep import sweep_assessment, sweep_flag
+from tests.safetyplans.sweep import sweep_plan_version, sweep_suggestion
 from tests.scheduling.sweep import sweep_break
 from tests.supervision.sweep import sweep_action, sweep_pack, sweep_supervision
 
@@ -58,6 +65,12 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
         sweep_assessment(world["client_record"], world["practitioner"]).pk
     ),
     "risk_version": lambda world: 1,
+    "plan_version_id": lambda world: (
+        sweep_plan_version(world["client_record"], world["practitioner"]).pk
+    ),
+    "plan_suggestion_id": lambda world: (
+        sweep_suggestion(world["client_record"], world["practitioner"]).pk
+    ),
     "supervision_id": lambda world: sweep_supervision(world["practitioner"]).pk,
     "supervision_action_id": lambda world: (
         sweep_action(world["client_record"], world["practitioner"]).pk
@@ -66,6 +79,11 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
         sweep_pack(world["client_record"], world["practitioner"]).pk
     ),
     "instrument": lambda world: "phq9",
+    "request_id": lambda world: sweep_request(world["client_record"], world["practitioner"]).pk,
+    "schedule_id": lambda world: sweep_schedule(world["client_record"], world["practitioner"]).pk,
+    "chart_share_id": lambda world: (
+        sweep_chart_share(world["client_record"], world["practitioner"]).pk
+    ),
     "share_id": lambda world: (
         article_share_for(world["client_record"], by=world["practitioner"]).pk
     ),

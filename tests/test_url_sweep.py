@@ -21,10 +21,17 @@ from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
 from tests.confidentiality.sweep import sweep_register_entry
 from tests.contracts.sweep import sweep_agreement, sweep_template
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
-from tests.measures.sweep import sweep_administration, sweep_alert
+from tests.measures.sweep import (
+    sweep_administration,
+    sweep_alert,
+    sweep_chart_share,
+    sweep_request,
+    sweep_schedule,
+)
 from tests.notes.sweep import sweep_goal, sweep_note_appointment, sweep_process_note
 from tests.portal.factories import article_share_for, portal_user_for, signed_in_client
 from tests.safety.sweep import sweep_assessment, sweep_flag
+from tests.safetyplans.sweep import sweep_plan_version, sweep_suggestion
 from tests.scheduling.sweep import sweep_break
 from tests.supervision.sweep import sweep_action, sweep_pack, sweep_supervision
 
@@ -107,10 +114,15 @@ CLIENT_SCOPED_PARAMS = {
 CLIENT_SCOPED_PARAMS |= {"appointment_id", "break_id"}
 # Notes: a process note is its author's alone; goals are the client's.
 CLIENT_SCOPED_PARAMS |= {"process_note_id", "goal_id"}
+# Measures: questionnaires sent to the portal, schedules and shared charts are the client's.
+CLIENT_SCOPED_PARAMS |= {"request_id", "schedule_id", "chart_share_id"}
 # Safety: risk flags and risk assessments are the client's (care team only).
 CLIENT_SCOPED_PARAMS |= {"flag_id", "assessment_id"}
 # Confidentiality register: an entry is its author's and the practice owner's alone.
 CLIENT_SCOPED_PARAMS |= {"register_entry_id"}
+
+# Safety plans: a plan's versions and the client's suggestions are the client's.
+CLIENT_SCOPED_PARAMS |= {"plan_version_id", "plan_suggestion_id"}
 
 # Supervision: a log entry, its actions and packs are the practitioner's alone.
 CLIENT_SCOPED_PARAMS |= {"supervision_id", "supervision_action_id", "supervision_pack_id"}
@@ -147,10 +159,15 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     "flag_id": lambda w: sweep_flag(w.client_record, w.practitioner).pk,
     "assessment_id": lambda w: sweep_assessment(w.client_record, w.practitioner).pk,
     "risk_version": lambda w: 1,
+    "plan_version_id": lambda w: sweep_plan_version(w.client_record, w.practitioner).pk,
+    "plan_suggestion_id": lambda w: sweep_suggestion(w.client_record, w.practitioner).pk,
     "supervision_id": lambda w: sweep_supervision(w.practitioner).pk,
     "supervision_action_id": lambda w: sweep_action(w.client_record, w.practitioner).pk,
     "supervision_pack_id": lambda w: sweep_pack(w.client_record, w.practitioner).pk,
     "instrument": lambda w: "phq9",
+    "request_id": lambda w: sweep_request(w.client_record, w.practitioner).pk,
+    "schedule_id": lambda w: sweep_schedule(w.client_record, w.practitioner).pk,
+    "chart_share_id": lambda w: sweep_chart_share(w.client_record, w.practitioner).pk,
     "share_id": lambda w: article_share_for(w.client_record, by=w.practitioner).pk,
     "article_id": lambda w: (
         article_share_for(w.client_record, by=w.practitioner).version.article_id

@@ -107,6 +107,14 @@ class Action(models.TextChoices):
     MEASURES_VIEWED = "measures.viewed", "Questionnaire results viewed"
     RISK_ALERT_RAISED = "measures.risk_alert_raised", "Risk item alert raised"
     RISK_ALERT_ACKNOWLEDGED = "measures.risk_alert_acknowledged", "Risk item alert acknowledged"
+    # Outcome measures: sent to the portal, scheduled, progress charts shared
+    MEASURE_REQUESTED = "measures.requested", "Questionnaire sent to the client's portal"
+    MEASURE_REQUEST_WITHDRAWN = "measures.request_withdrawn", "Questionnaire request withdrawn"
+    MEASURE_PROGRESS_SAVED = "measures.progress_saved", "Questionnaire answers saved part-way"
+    MEASURE_SCHEDULE_ADDED = "measures.schedule_added", "Questionnaire schedule added"
+    MEASURE_SCHEDULE_ENDED = "measures.schedule_ended", "Questionnaire schedule ended"
+    MEASURE_CHART_SHARED = "measures.chart_shared", "Progress chart shared with the client"
+    MEASURE_CHART_WITHDRAWN = "measures.chart_withdrawn", "Shared progress chart withdrawn"
     # Session notes, process notes and goals
     NOTE_TEMPLATE_CHANGED = "notes.template_changed", "Session note headings changed"
     NOTE_VIEWED = "notes.viewed", "Session notes viewed"
@@ -124,7 +132,7 @@ class Action(models.TextChoices):
     SAFETY_PLAN_VIEWED = "safetyplans.viewed", "Safety plan viewed"
     SAFETY_PLAN_SAVED = "safetyplans.saved", "Safety plan saved (new version)"
     SAFETY_PLAN_DOWNLOADED = "safetyplans.downloaded", "Safety plan downloaded (PDF or contacts)"
-    SAFETY_PLAN_SUGGESTED = "safetyplans.suggested", "Change to a safety plan suggested by the client"
+    SAFETY_PLAN_SUGGESTED = "safetyplans.suggested", "Change to a safety plan suggested by client"
     SAFETY_PLAN_SUGGESTION_DECIDED = (
         "safetyplans.suggestion_decided",
         "Suggested change to a safety plan accepted or declined",

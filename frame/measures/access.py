@@ -13,10 +13,16 @@ from typing import Any
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from frame.accounts.models import Membership
+from frame.accounts.models import Membership, hash_token
 from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client
 from frame.clients.models import CareTeamMember, Client
-from frame.measures.models import Administration, RiskAlert
+from frame.measures.models import (
+    Administration,
+    ChartShare,
+    MeasureSchedule,
+    QuestionnaireRequest,
+    RiskAlert,
+)
 
 
 def _parse_id(value: Any) -> uuid.UUID:
@@ -74,3 +80,66 @@ def open_alerts_for(user: Any) -> QuerySet[RiskAlert]:
         .select_related("client", "administration")
         .order_by("raised_at")
     )
+
+
+def access_request(user: Any, client_id: Any, request_id: Any) -> QuestionnaireRequest:
+    client = access_client_for_measures(user, client_id)
+    request = QuestionnaireRequest.objects.filter(client=client, pk=_parse_id(request_id)).first()
+    if request is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    request.client = client
+    return request
+
+
+def access_schedule(user: Any, client_id: Any, schedule_id: Any) -> MeasureSchedule:
+    client = access_client_for_measures(user, client_id)
+    schedule = MeasureSchedule.objects.filter(client=client, pk=_parse_id(schedule_id)).first()
+    if schedule is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    schedule.client = client
+    return schedule
+
+
+def access_chart_share(user: Any, client_id: Any, chart_share_id: Any) -> ChartShare:
+    client = access_client_for_measures(user, client_id)
+    share = ChartShare.objects.filter(client=client, pk=_parse_id(chart_share_id)).first()
+    if share is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    share.client = client
+    return share
+
+
+# --- The client's own, in the portal --------------------------------------------------------------
+# `client` always comes from `frame.portal.access.portal_client(request)`, never from the URL: any
+# id is looked up within that client's own records, so another client's id is the same 404.
+
+
+def request_for_client(client: Client, request_id: Any) -> QuestionnaireRequest:
+    """One of this client's questionnaire requests (open or not; the page explains which)."""
+    request = QuestionnaireRequest.objects.filter(client=client, pk=_parse_id(request_id)).first()
+    if request is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    request.client = client
+    return request
+
+
+def request_for_token(client: Client, token: str) -> QuestionnaireRequest:
+    """The request an emailed link belongs to, if it is this signed-in client's own."""
+    request = QuestionnaireRequest.objects.filter(
+        client=client, token_hash=hash_token(token)
+    ).first()
+    if request is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    request.client = client
+    return request
+
+
+def chart_share_for_client(client: Client, chart_share_id: Any) -> ChartShare:
+    """A chart shared with this client and not withdrawn; anything else is a 404."""
+    share = ChartShare.objects.filter(
+        client=client, pk=_parse_id(chart_share_id), withdrawn_at__isnull=True
+    ).first()
+    if share is None:
+        raise Http404(NOT_FOUND_MESSAGE)
+    share.client = client
+    return share

@@ -10,3 +10,7 @@ class MeasuresConfig(AppConfig):
         from frame.measures import panels  # the questionnaires card section (risk: frame.safety)
 
         panels.register_all()
+
+        from frame.measures import progress_panels  # portal home: questionnaires, shared charts
+
+        progress_panels.register_all()

@@ -59,6 +59,7 @@ class _KeptQuerySet(models.QuerySet[_M]):
 
 class Mode(models.TextChoices):
     IN_SESSION = "in_session", "Entered by the practitioner in session"
+    PORTAL = "portal", "Completed by the client in their portal"
 
 
 class Administration(models.Model):
@@ -179,3 +180,201 @@ class RiskAlert(models.Model):
     def topic(self) -> str:
         instrument = definitions.get(self.administration.instrument)
         return next((r.topic for r in instrument.risk_items if r.item == self.item), "risk item")
+
+
+# --- Sent to the portal, scheduled, shared --------------------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Waiting for the client"
+    COMPLETED = "completed", "Completed"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ScheduleRule(models.TextChoices):
+    EVERY_SESSION = "every_session", "Before every session"
+    EVERY_NTH = "every_nth", "Before every Nth session"
+    AT_START = "at_start", "At the start (before the first appointment)"
+    AT_REVIEW = "at_review", "At reviews (before review appointments)"
+    AT_END = "at_end", "At the end (before the ending appointment)"
+
+
+class MeasureSchedule(models.Model):
+    """When a questionnaire goes to a client's portal without anyone having to remember.
+
+    The worker reads it for appointments coming up soon; "at review" and "at end" follow the
+    appointment's kind, and the practitioner can also send from the schedule page at any time.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="measure_schedules"
+    )
+    instrument = models.CharField(max_length=40)
+    rule = models.CharField(max_length=20, choices=ScheduleRule.choices)
+    every_n = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rule="every_nth", every_n__gte=2)
+                | (~models.Q(rule="every_nth") & models.Q(every_n__isnull=True)),
+                name="measures_schedule_n_only_for_every_nth",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["client"],
+                name="measures_schedule_active_idx",
+                condition=models.Q(ended_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.rule} for {self.client_id}"
+
+    @property
+    def definition(self) -> Instrument:
+        return definitions.get(self.instrument)
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
+
+    def describe(self) -> str:
+        if self.rule == ScheduleRule.EVERY_NTH:
+            return f"Before every {self.every_n}th session"
+        return str(ScheduleRule(self.rule).label)
+
+
+class QuestionnaireRequest(models.Model):
+    """A questionnaire sent to the client's portal, answered there at their own pace.
+
+    Only the link token's hash is stored. Answers saved part-way are kept here exactly as given
+    (a half-finished questionnaire is never scored); submitting it whole makes the Administration.
+    Requests are never deleted: a withdrawn or expired one stays, with what had been saved.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="questionnaire_requests"
+    )
+    instrument = models.CharField(max_length=40)
+    instrument_version = models.CharField(max_length=20)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=12, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    answers = models.JSONField(default=list)  # saved so far, item order, null for unanswered
+    progress_saved_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    administration = models.OneToOneField(
+        Administration, null=True, blank=True, on_delete=models.PROTECT, related_name="request"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Set when the worker sent it for a schedule: one request per schedule and appointment.
+    schedule = models.ForeignKey(
+        MeasureSchedule, null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = _KeptQuerySet["QuestionnaireRequest"].as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "appointment"],
+                condition=models.Q(appointment__isnull=False),
+                name="measures_request_once_per_appointment",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="completed") | models.Q(administration__isnull=False),
+                name="measures_request_completed_has_result",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["client", "status"], name="measures_request_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} request for {self.client_id}"
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RecordsAreNotDeleted("Questionnaire requests are never deleted.")
+
+    @property
+    def definition(self) -> Instrument:
+        return definitions.get(self.instrument)
+
+    @property
+    def current_status(self) -> str:
+        """The status as the client meets it now: an open request past its date has expired."""
+        if self.status == RequestStatus.OPEN and self.expires_at <= timezone.now():
+            return RequestStatus.EXPIRED
+        return self.status
+
+    @property
+    def is_open(self) -> bool:
+        return self.current_status == RequestStatus.OPEN
+
+    @property
+    def answered_count(self) -> int:
+        return sum(1 for answer in self.answers if answer is not None)
+
+
+class ChartShare(models.Model):
+    """A progress chart the practitioner chose to show the client in their portal.
+
+    The client sees the scores completed up to the moment of sharing, so what they read is what
+    their practitioner looked at; sharing again later shows the newer scores.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.PROTECT, related_name="chart_shares"
+    )
+    instrument = models.CharField(max_length=40)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    shared_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-shared_at"]
+        indexes = [models.Index(fields=["client", "instrument"], name="measures_share_client_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} chart shared with {self.client_id}"
+
+    @property
+    def definition(self) -> Instrument:
+        return definitions.get(self.instrument)

@@ -8,11 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from frame.clients.models import Client
 from frame.measures import definitions
 from frame.measures.definitions import Instrument
-from frame.measures.models import Administration, ImportedWording, RiskAlert
+from frame.measures.models import (
+    Administration,
+    ChartShare,
+    ImportedWording,
+    MeasureSchedule,
+    QuestionnaireRequest,
+    RequestStatus,
+    RiskAlert,
+)
 
 
 @dataclass(frozen=True)
@@ -87,3 +96,54 @@ def open_alerts_for_client(client: Client) -> QuerySet[RiskAlert]:
         .select_related("administration")
         .order_by("raised_at")
     )
+
+
+# --- Progress, requests, schedules, shares --------------------------------------------------------
+
+
+def progress_for(client: Client, instrument: Instrument) -> QuerySet[Administration]:
+    """One instrument's results for a client, oldest first (the order the chart reads)."""
+    return (
+        Administration.objects.filter(client=client, instrument=instrument.id)
+        .select_related("recorded_by")
+        .order_by("completed_on", "recorded_at")
+    )
+
+
+def instruments_with_results(client: Client) -> list[Instrument]:
+    """Instruments this client has any result for, in Frame's order."""
+    ids = set(
+        Administration.objects.filter(client=client)
+        .order_by()
+        .values_list("instrument", flat=True)
+        .distinct()
+    )
+    return [i for i in definitions.all_instruments() if i.id in ids]
+
+
+def requests_for(client: Client) -> QuerySet[QuestionnaireRequest]:
+    return QuestionnaireRequest.objects.filter(client=client).select_related("requested_by")
+
+
+def open_requests_for_client(client: Client) -> QuerySet[QuestionnaireRequest]:
+    """What the client has still to fill in: open and not past its date, oldest first."""
+    return QuestionnaireRequest.objects.filter(
+        client=client, status=RequestStatus.OPEN, expires_at__gt=timezone.now()
+    ).order_by("created_at")
+
+
+def schedules_for(client: Client) -> QuerySet[MeasureSchedule]:
+    return MeasureSchedule.objects.filter(client=client, ended_at__isnull=True).select_related(
+        "created_by"
+    )
+
+
+def shares_for_client(client: Client) -> QuerySet[ChartShare]:
+    """Charts shared with the client and not withdrawn, newest first."""
+    return ChartShare.objects.filter(client=client, withdrawn_at__isnull=True).order_by(
+        "-shared_at"
+    )
+
+
+def current_share(client: Client, instrument: Instrument) -> ChartShare | None:
+    return shares_for_client(client).filter(instrument=instrument.id).first()

@@ -63,6 +63,7 @@ def client_measures(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse
             "page": page,
             "alerts": list(selectors.open_alerts_for_client(client)[:50]),
             "instruments": instruments,
+            "charted": selectors.instruments_with_results(client),
         },
     )
 

@@ -7,11 +7,10 @@ widen what anyone sees.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
-from django.apps import apps
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
     F,
@@ -20,13 +19,17 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    UUIDField,
     Value,
 )
 from django.db.models.functions import Coalesce
 
 from frame.clients.access import Section, clients_for
 from frame.clients.models import Client, Status
+from frame.lib import crypto
+from frame.lib.fields import context_for
 from frame.safety.models import RiskAssessment, RiskAssessmentVersion, RiskFlag
+from frame.safetyplans.selectors import plans_in_use
 
 
 def flags_for_client(client: Client) -> QuerySet[RiskFlag]:
@@ -73,19 +76,11 @@ def versions_of(assessment: RiskAssessment) -> QuerySet[RiskAssessmentVersion]:
     return RiskAssessmentVersion.objects.filter(assessment=assessment).select_related("saved_by")
 
 
-def safety_plan_model() -> Any:
-    """The safety-plans app's plan model, if that app has one (it is built alongside this one)."""
-    try:
-        return apps.get_model("safetyplans", "SafetyPlan")
-    except LookupError:
-        return None
-
-
 def caseload(user: Any, *, today: dt.date, attention_only: bool) -> QuerySet[Client]:
     """`user`'s caseload (not archived), each client annotated with what safety needs.
 
     One query whatever the caseload size: every figure is a correlated subquery per client row.
-    `needs_plan` is None when the safety-plans app has no plan model to check against.
+    `has_plan` says whether the client has a safety plan with at least one version written.
     """
     latest = RiskAssessmentVersion.objects.filter(client=OuterRef("pk")).order_by(
         "-saved_at", "-number"
@@ -102,24 +97,36 @@ def caseload(user: Any, *, today: dt.date, attention_only: bool) -> QuerySet[Cli
         .exclude(status=Status.ARCHIVED)
         .annotate(
             open_flags=Coalesce(Subquery(open_count, output_field=IntegerField()), Value(0)),
-            latest_assessment_id=Subquery(latest.values("assessment_id")[:1]),
+            # Explicit: SQLite hands back a UUID subquery as bare hex otherwise.
+            latest_assessment_id=Subquery(
+                latest.values("assessment_id")[:1], output_field=UUIDField()
+            ),
             latest_level=Subquery(latest.values("level")[:1]),
-            latest_judgement=Subquery(latest.values("judgement")[:1]),
+            latest_version_id=Subquery(latest.values("id")[:1], output_field=UUIDField()),
+            # Still sealed: opened per row by `open_judgements`, bound to the version's id.
+            latest_judgement_sealed=Subquery(latest.values("judgement")[:1]),
             latest_review_on=Subquery(latest.values("review_on")[:1]),
             latest_plan_needed=Subquery(latest.values("safety_plan_needed")[:1]),
         )
     )
-    plan_model = safety_plan_model()
-    if plan_model is not None:
-        queryset = queryset.annotate(
-            has_plan=Exists(plan_model.objects.filter(client=OuterRef("pk")))
-        )
-        plan_missing = Q(latest_plan_needed=True, has_plan=False)
-    else:
-        queryset = queryset.annotate(has_plan=Value(None, output_field=BooleanField()))
-        plan_missing = Q(pk__in=[])
+    # A plan counts once it has a version written (the safety-plans app's own definition).
+    queryset = queryset.annotate(has_plan=Exists(plans_in_use().filter(client_id=OuterRef("pk"))))
+    plan_missing = Q(latest_plan_needed=True, has_plan=False)
     if attention_only:
         queryset = queryset.filter(
             Q(open_flags__gt=0) | Q(latest_review_on__lt=today) | plan_missing
         )
     return queryset.order_by("sort_key", "id")
+
+
+def open_judgements(clients: Iterable[Client]) -> None:
+    """Set `latest_judgement` on caseload rows from their sealed subquery value (no queries)."""
+    field = RiskAssessmentVersion._meta.get_field("judgement")
+    for client in clients:
+        sealed = getattr(client, "latest_judgement_sealed", None)
+        version_id = getattr(client, "latest_version_id", None)
+        text = ""
+        if sealed and version_id:
+            context = context_for(RiskAssessmentVersion, field.column, version_id)
+            text = crypto.open_sealed(sealed, context=context)
+        client.latest_judgement = text  # type: ignore[attr-defined]

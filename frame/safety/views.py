@@ -285,15 +285,17 @@ def caseload(request: StaffRequest) -> HttpResponse:
     today = timezone.localdate()
     attention_only = request.GET.get("show") != "all"
     rows = selectors.caseload(request.user, today=today, attention_only=attention_only)
+    page = _page(request, rows)
+    page.object_list = list(page.object_list)
+    selectors.open_judgements(page.object_list)
     actions.record_viewed(by=request.user, page="caseload")
     return render(
         request,
         "safety/caseload.html",
         {
-            "page": _page(request, rows),
+            "page": page,
             "today": today,
             "attention_only": attention_only,
-            "plans_checked": selectors.safety_plan_model() is not None,
         },
     )
 

@@ -225,7 +225,11 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["-made_at"]
-        indexes = [models.Index(fields=["plan", "status"], name="safetyplans_suggestion_idx")]
+        indexes = [
+            models.Index(fields=["plan", "status"], name="safetyplans_suggestion_idx"),
+            # The home page's "waiting for review" across a caseload starts from here.
+            models.Index(fields=["status", "made_at"], name="safetyplans_waiting_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from frame.clients.models import Client
+from frame.clients.models import CareTeamMember, Client
 from frame.safetyplans.models import (
+    DEFAULT_MESSAGES_STATEMENT,
     CrisisNation,
+    MessagesStatement,
     SafetyPlan,
     SafetyPlanVersion,
     Suggestion,
@@ -76,4 +78,37 @@ def nation_for(client_id: Any) -> str:
     return (
         CrisisNation.objects.filter(client_id=client_id).values_list("nation", flat=True).first()
         or ""
+    )
+
+
+def messages_statement(practice_id: int | None) -> str:
+    """When the practice's messages are and are not read, in the owner's words, or Frame's."""
+    if practice_id is not None:
+        text = (
+            MessagesStatement.objects.filter(practice_id=practice_id)
+            .values_list("text", flat=True)
+            .first()
+        )
+        if text:
+            return text
+    return DEFAULT_MESSAGES_STATEMENT
+
+
+def waiting_suggestions_for(user: Any) -> QuerySet[Suggestion]:
+    """Suggestions waiting for review across `user`'s caseload (care team only), oldest first."""
+    membership = getattr(user, "active_membership", None) if user.is_authenticated else None
+    if membership is None or not membership.is_clinical:
+        return Suggestion.objects.none()
+    # The practice is checked inside the per-row probe, so the plan starts from the few waiting
+    # suggestions rather than the practice's whole caseload.
+    on_team = CareTeamMember.objects.filter(
+        client=OuterRef("plan__client_id"),
+        user=user,
+        client__practice_id=membership.practice_id,
+    )
+    return (
+        Suggestion.objects.filter(status=SuggestionStatus.PENDING)
+        .filter(Exists(on_team))
+        .select_related("plan__client")
+        .order_by("made_at")
     )

@@ -25,8 +25,11 @@ def test_a_new_practice_starts_with_the_uk_defaults_in_order() -> None:
         "Call 111 and choose option 2",
         "Call 116 123",
         "Text SHOUT to 85258",
+        "Call 0800 1111",
+        "Call 0800 068 4141",
     ]
-    assert [c.nations for c in contacts] == ["", "england", "", ""]
+    assert [c.name for c in contacts][-2:] == ["Childline", "Papyrus HOPELINE247"]
+    assert [c.nations for c in contacts] == ["", "england", "", "", "", ""]
     assert contacts[1].nations_display == "England"
 
 
@@ -102,10 +105,12 @@ def test_the_owner_edits_adds_reorders_and_removes_contacts(
             "contacts-3-DELETE": "on",  # Shout
             "contacts-0-ORDER": "5",  # 999 to the end
             "contacts-1-nations": ["england", "wales"],
-            "contacts-4-name": "Breathing Space",
-            "contacts-4-how_to_reach": "Call 0800 83 85 87",
-            "contacts-4-nations": ["scotland"],
-            "contacts-4-ORDER": "4",
+            "contacts-4-DELETE": "on",  # Childline
+            "contacts-5-DELETE": "on",  # Papyrus
+            "contacts-6-name": "Breathing Space",
+            "contacts-6-how_to_reach": "Call 0800 83 85 87",
+            "contacts-6-nations": ["scotland"],
+            "contacts-6-ORDER": "4",
         },
     )
     response = http.post(reverse("portal_staff:crisis_contacts"), data)
@@ -120,7 +125,7 @@ def test_the_owner_edits_adds_reorders_and_removes_contacts(
     assert after[0].nations == "england,wales"
     assert after[2].nations == "scotland"
     event = AuditEvent.objects.get(action=Action.CRISIS_CONTACTS_CHANGED)
-    assert event.detail == {"count": 4, "added": 1, "removed": 1, "changed": 1}
+    assert event.detail == {"count": 4, "added": 1, "removed": 3, "changed": 1}
     assert "Breathing" not in str(event.detail)
 
 
@@ -134,7 +139,7 @@ def test_the_last_contact_cannot_be_removed_and_nothing_is_lost(
     )
     assert response.status_code == 400
     assert "keep at least one way to get urgent help" in response.content.decode()
-    assert CrisisContact.objects.filter(practice=practice).count() == 4
+    assert CrisisContact.objects.filter(practice=practice).count() == 6
 
 
 def test_a_contact_without_a_way_to_reach_it_is_refused_plainly(

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from frame.portal.crisis import contacts_for_practice
+from frame.portal.crisis import crisis_panel
 
 register = template.Library()
 
@@ -23,8 +23,12 @@ def _practice_id(context: Any) -> int | None:
 
 @register.inclusion_tag("portal/_crisis_contacts.html", takes_context=True)
 def crisis_contacts(context: Any) -> dict[str, Any]:
-    """Every portal page ends with where to get urgent help, from the practice's own list."""
-    return {"contacts": contacts_for_practice(_practice_id(context))}
+    """Every portal page ends with where to get urgent help, from the practice's own list (for
+    the signed-in client's nation, when recorded), and when messages are and are not read."""
+    request = context.get("request")
+    account = getattr(request, "portal_account", None)
+    panel = crisis_panel(_practice_id(context), account.client_id if account else None)
+    return {"contacts": panel.contacts, "messages_statement": panel.messages_statement}
 
 
 @register.filter
