@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.confidentiality.sweep import sweep_register_entry
 from tests.contracts.sweep import sweep_agreement, sweep_template
+from tests.development.sweep import sweep_cpd_activity, sweep_journal_entry
 from tests.factories import TEST_PASSWORD
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import (
@@ -52,6 +53,10 @@ PARAM_VALUES: dict[str, Callable[[dict[str, Any]], Any]] = {
         sweep_process_note(world["client_record"], world["practitioner"]).pk
     ),
     "goal_id": lambda world: sweep_goal(world["client_record"], world["practitioner"]).pk,
+    "journal_entry_id": lambda world: (
+        sweep_journal_entry(world["practitioner"], world["client_record"]).pk
+    ),
+    "cpd_activity_id": lambda world: sweep_cpd_activity(world["practitioner"]).pk,
     "register_entry_id": lambda world: (
         sweep_register_entry(world["client_record"], world["practitioner"]).pk
     ),

@@ -20,6 +20,7 @@ from frame.accounts.middleware import MFA_EXEMPT_URL_NAMES
 from frame.portal.middleware import CLIENT_ALLOWED_URL_NAMES
 from tests.confidentiality.sweep import sweep_register_entry
 from tests.contracts.sweep import sweep_agreement, sweep_template
+from tests.development.sweep import sweep_cpd_activity, sweep_journal_entry
 from tests.factories.boundaries import BoundaryEventFactory, CircleEntryFactory
 from tests.measures.sweep import (
     sweep_administration,
@@ -120,6 +121,8 @@ CLIENT_SCOPED_PARAMS |= {"request_id", "schedule_id", "chart_share_id"}
 CLIENT_SCOPED_PARAMS |= {"flag_id", "assessment_id"}
 # Confidentiality register: an entry is its author's and the practice owner's alone.
 CLIENT_SCOPED_PARAMS |= {"register_entry_id"}
+# Journal entries and CPD activities are their practitioner's alone (owner included: 404).
+CLIENT_SCOPED_PARAMS |= {"journal_entry_id", "cpd_activity_id"}
 
 # Safety plans: a plan's versions and the client's suggestions are the client's.
 CLIENT_SCOPED_PARAMS |= {"plan_version_id", "plan_suggestion_id"}
@@ -152,6 +155,8 @@ PARAM_VALUES: dict[str, Callable[[World], Any]] = {
     "appointment_id": lambda w: sweep_note_appointment(w.client_record, w.practitioner).pk,
     "process_note_id": lambda w: sweep_process_note(w.client_record, w.practitioner).pk,
     "goal_id": lambda w: sweep_goal(w.client_record, w.practitioner).pk,
+    "journal_entry_id": lambda w: sweep_journal_entry(w.practitioner, w.client_record).pk,
+    "cpd_activity_id": lambda w: sweep_cpd_activity(w.practitioner).pk,
     "register_entry_id": lambda w: sweep_register_entry(w.client_record, w.practitioner).pk,
     "break_id": lambda w: sweep_break(w.practitioner).pk,
     "administration_id": lambda w: sweep_administration(w.client_record, w.practitioner).pk,
