@@ -20,6 +20,7 @@ from frame.audit.models import Action
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
 from frame.clients.signals import risk_indicated
+from frame.notes import search
 from frame.notes.models import (
     Addendum,
     Goal,
@@ -248,6 +249,7 @@ def sign_note(*, appointment: Appointment, by: Any) -> SessionNote:
         saved_by=by,
         how="signed",
     )
+    search.index_note(note, practice_id=appointment.practice_id)
     record(
         action=Action.NOTE_SIGNED,
         actor=by,
@@ -294,6 +296,7 @@ def add_addendum(*, appointment: Appointment, text: str, by: Any) -> Addendum:
     if len(text) > MAX_ADDENDUM:
         raise ValidationError(f"Keep an addendum under {MAX_ADDENDUM} characters.")
     addendum = Addendum.objects.create(note=note, text=text, added_by=by)
+    search.index_note(note, practice_id=appointment.practice_id)
     # Text kept for this person after their session ended has now found its place.
     KeptDraft.objects.filter(user=by, appointment=appointment).delete()
     record(
@@ -410,3 +413,34 @@ def close_goal(*, goal: Goal, closed_on: dt.date, by: Any) -> Goal:
     goal.save(update_fields=["closed_on"])
     record(action=Action.GOAL_CLOSED, actor=by, target=goal, client=goal.client_id)
     return goal
+
+
+def record_search(*, by: Any, words: int, results: int, page: int) -> None:
+    """A search happened: how many words and results, never what was searched for."""
+    record(
+        action=Action.NOTES_SEARCHED,
+        actor=by,
+        detail={"words": words, "results": results, "page": page},
+    )
+
+
+def rebuild_search_index(*, batch: int = 200) -> tuple[int, int]:
+    """Rewrite the search index of every signed note with the primary key (after an upgrade
+    or a key rotation). Returns (notes, index rows). Each batch is its own transaction, so a
+    long run never holds the database; a note signed meanwhile is indexed by its own action."""
+    notes = rows = 0
+    last_pk = None
+    while True:
+        chunk = SessionNote.objects.filter(status=NoteStatus.SIGNED).select_related("appointment")
+        if last_pk is not None:
+            chunk = chunk.filter(pk__gt=last_pk)
+        found = list(chunk.order_by("pk")[:batch])
+        if not found:
+            break
+        with transaction.atomic():
+            for note in found:
+                rows += search.index_note(note, practice_id=note.appointment.practice_id)
+        notes += len(found)
+        last_pk = found[-1].pk
+    record(action=Action.NOTE_SEARCH_REBUILT, detail={"notes": notes, "rows": rows})
+    return notes, rows

@@ -120,3 +120,19 @@ class RatingForm(forms.Form):
     occasion = forms.ChoiceField(
         label="When", choices=RatingOccasion.choices, initial=RatingOccasion.SESSION
     )
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Words to find",
+        max_length=200,
+        help_text=(
+            "Finds your signed notes, and their addenda, that contain every word you type. "
+            "Whole words only; capitals and accents do not matter."
+        ),
+        error_messages={
+            "required": "Type one or more words to search for.",
+            "max_length": "Keep a search under 200 characters.",
+        },
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -313,3 +313,32 @@ class GoalRating(_AppendOnly):
 
     def __str__(self) -> str:
         return f"Rating {self.rating} on {self.rated_on}"
+
+
+class NoteSearchToken(models.Model):
+    """One distinct word of a signed note or its addenda, as a keyed hash: never the word itself.
+
+    Derived data, rebuilt from the note whenever it changes (signing, an addendum) or on demand
+    (`frame reindexnotes`), so unlike the record itself these rows are replaced freely. See
+    docs/decisions (note search) for what the hashes do and do not reveal.
+    """
+
+    note = models.ForeignKey(SessionNote, on_delete=models.CASCADE, related_name="+")
+    # The note's client and author, copied here so a search is one indexed lookup.
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    token = models.CharField(max_length=32)
+    key_id = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["author", "token"], name="notes_search_author_token")]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "token"], name="notes_search_note_token")
+        ]
+
+    def __str__(self) -> str:
+        return f"Search token of note {self.note_id}"

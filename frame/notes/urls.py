@@ -6,6 +6,7 @@ app_name = "notes"
 
 urlpatterns = [
     path("template/", views.template, name="template"),
+    path("search/", views.search_notes, name="search"),
     path("clients/<uuid:client_id>/", views.timeline, name="timeline"),
     path("clients/<uuid:client_id>/process/", views.process_notes, name="process"),
     path(

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frame.accounts.decorators import owner_required
 from frame.accounts.models import User
-from frame.notes import actions, keeper, selectors
+from frame.notes import actions, keeper, search, selectors
 from frame.notes.access import (
     access_goal,
     access_note_appointment,
@@ -36,6 +36,7 @@ from frame.notes.forms import (
     NoteForm,
     ProcessNoteForm,
     RatingForm,
+    SearchForm,
     TemplateForm,
 )
 from frame.notes.models import KeptDraft, SessionNote
@@ -485,5 +486,40 @@ def goal(request: StaffRequest, client_id: uuid.UUID, goal_id: uuid.UUID) -> Htt
         request,
         "notes/goal.html",
         {"client": client, "summary": summary, "goal": found, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def search_notes(request: StaffRequest) -> HttpResponse:
+    """Search your own signed notes. The words are sent by POST, so they never appear in an
+    address: addresses end up in browser history and server logs. The audit trail records that
+    a search happened and how many notes it found, never the words."""
+    membership = request.user.active_membership
+    if membership is None or not membership.is_clinical:
+        raise Http404("Nothing here.")
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    page = None
+    words: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            words = search.query_words(form.cleaned_data["q"])
+        except search.QueryProblem as problem:
+            form.add_error("q", str(problem))
+        else:
+            paginator = Paginator(search.search(request.user, words), settings.FRAME_PAGE_SIZE)
+            page = paginator.get_page(form.cleaned_data.get("page") or 1)
+            actions.record_search(
+                by=request.user, words=len(words), results=paginator.count, page=page.number
+            )
+    results = (
+        [(note, search.excerpt(note, words)) for note in page.object_list]
+        if page is not None
+        else []
+    )
+    return render(
+        request,
+        "notes/search.html",
+        {"form": form, "page": page, "searched": page is not None, "results": results},
         status=400 if form.errors else 200,
     )
