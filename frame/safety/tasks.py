@@ -1,16 +1,20 @@
 """The background task that emails reminders about unacknowledged risk flags.
 
-`frame worker` queues it every fifteen minutes (it is listed in frame.scheduling.tasks.SCHEDULE).
-A run that fails is simply run again in the next period: every step is safe to repeat.
+Run by `frame worker` once it is in the worker's periodic schedule (frame.scheduling.tasks
+.SCHEDULE, every EVERY), or by `frame sendflagreminders` from cron. Every step is safe to repeat,
+so a failed run is simply done again at the next period.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django_tasks import task
 
 from frame.safety.reminders import send_flag_reminders as _send
+
+EVERY = dt.timedelta(minutes=15)
 
 
 @task()

@@ -105,3 +105,19 @@ def test_the_migration_flags_alerts_that_were_already_open(
     open_alert = RiskAlert.objects.get(value=2)
     assert flag.source_id == open_alert.pk and flag.summary == "PHQ-9 item 9 answered 2"
     assert flag.raised_at == open_alert.raised_at and flag.is_open
+
+
+def test_the_command_and_the_task_send_due_reminders(practitioner: Any, client_record: Any) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from frame.safety import tasks
+
+    flag = actions.raise_flag(client=client_record, reason="Concern", by=practitioner)
+    RiskFlag.objects.filter(pk=flag.pk).update(raised_at=timezone.now() - 30 * HOUR)
+    out = StringIO()
+    call_command("sendflagreminders", stdout=out)
+    assert "1 sent" in out.getvalue() and len(mail.outbox) == 1
+    assert tasks.send_flag_reminders.call() == {"due": 0, "sent": 0, "failed": 0}
+    assert len(mail.outbox) == 1
