@@ -215,54 +215,6 @@ class Action(models.TextChoices):
     RETENTION_POLICY_CHANGED = "endings.retention_changed", "Records-retention periods changed"
     NOTES_SEARCHED = "notes.searched", "Own session notes searched"
     NOTE_SEARCH_REBUILT = "notes.search_rebuilt", "Note search index rebuilt"
-    # Reflective journal and CPD record (development)
-    JOURNAL_VIEWED = "development.journal_viewed", "Reflective journal entry viewed"
-    JOURNAL_ENTRY_SAVED = "development.journal_saved", "Reflective journal entry saved"
-    JOURNAL_SAR_LIST_VIEWED = (
-        "development.journal_sar_viewed",
-        "Journal entries tagged with a client listed for a subject access review",
-    )
-    CPD_RECORDED = "development.cpd_recorded", "CPD activity recorded"
-    CPD_UPDATED = "development.cpd_updated", "CPD activity edited"
-    CPD_YEAR_START_SET = "development.cpd_year_set", "CPD year start changed"
-    CPD_EXPORTED = "development.cpd_exported", "CPD record exported (PDF or CSV)"
-    # Confidentiality register
-    REGISTER_VIEWED = "confidentiality.viewed", "Confidentiality register viewed"
-    REGISTER_ENTRY_VIEWED = "confidentiality.entry_viewed", "Confidentiality register entry viewed"
-    REGISTER_ENTRY_RECORDED = (
-        "confidentiality.entry_recorded",
-        "Decision about sharing without consent recorded in the confidentiality register",
-    )
-    REGISTER_ENTRY_CORRECTED = (
-        "confidentiality.entry_corrected",
-        "Confidentiality register entry corrected by a new, linked entry",
-    )
-    # Supervision log, cases discussed, preparation packs and supervisor access (supervision)
-    SUPERVISION_VIEWED = "supervision.viewed", "Supervision log or entry viewed"
-    SUPERVISION_RECORDED = "supervision.recorded", "Supervision recorded"
-    SUPERVISION_CASE_RECORDED = "supervision.case_recorded", "Case discussed in supervision noted"
-    SUPERVISION_ACTION_DONE = "supervision.action_done", "Action from supervision marked done"
-    SUPERVISION_REQUIREMENT_CHANGED = (
-        "supervision.requirement_changed",
-        "Supervision requirement changed",
-    )
-    SUPERVISION_BREAK_RECORDED = "supervision.break_recorded", "Break month documented"
-    SUPERVISION_RECORD_EXPORTED = "supervision.exported", "Supervision record exported (PDF or CSV)"
-    SUPERVISION_PACK_BUILT = "supervision.pack_built", "Supervision preparation pack built"
-    SUPERVISION_PACK_VIEWED = "supervision.pack_viewed", "Supervision preparation pack viewed"
-    SUPERVISION_PACK_DOWNLOADED = "supervision.pack_downloaded", "Supervision pack downloaded"
-    SUPERVISION_PACK_SHARED = "supervision.pack_shared", "Supervision pack shared with a supervisor"
-    SUPERVISION_SHARE_WITHDRAWN = "supervision.share_withdrawn", "Supervision pack share withdrawn"
-    SUPERVISION_SHARED_PACK_VIEWED = (
-        "supervision.shared_viewed",
-        "Shared supervision pack viewed by a supervisor",
-    )
-    SUPERVISOR_NOTE_ADDED = "supervision.supervisor_note_added", "Supervisor's own note added"
-    # Service outcomes and FHIR export
-    OUTCOMES_REPORT_VIEWED = "outcomes.report_viewed", "Service outcomes report viewed"
-    OUTCOMES_REPORT_EXPORTED = "outcomes.report_exported", "Service outcomes report downloaded"
-    OUTCOMES_CLIENT_VIEWED = "outcomes.client_viewed", "Client's episode outcome viewed"
-    FHIR_EXPORTED = "outcomes.fhir_exported", "Client's questionnaires exported as FHIR"
     # Audit and keys
     AUDIT_VIEWED = "audit.viewed", "Audit report viewed"
     AUDIT_VERIFIED = "audit.verified", "Audit chain verified"
