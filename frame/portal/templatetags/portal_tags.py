@@ -31,6 +31,19 @@ def crisis_contacts(context: Any) -> dict[str, Any]:
     return {"contacts": panel.contacts, "messages_statement": panel.messages_statement}
 
 
+@register.inclusion_tag("portal/_crisis_contacts_document.html", takes_context=True)
+def crisis_contacts_document(context: Any) -> dict[str, Any]:
+    """The crisis contacts for a printed document (the contract), which has no request: the
+    practice comes from `crisis_practice_id` or the agreement in the context; without either,
+    Frame's UK defaults."""
+    practice_id = context.get("crisis_practice_id")
+    agreement = context.get("agreement")
+    if practice_id is None and agreement is not None:
+        practice_id = getattr(agreement.client, "practice_id", None)
+    panel = crisis_panel(practice_id)
+    return {"contacts": panel.contacts, "messages_statement": panel.messages_statement}
+
+
 @register.filter
 def article_body(text: str) -> SafeString:
     """Plain text to HTML: blank lines separate paragraphs, "## " starts a subheading and lines
