@@ -22,6 +22,7 @@ from frame.measures.definitions import Instrument
 # Light, distinct tints for the bands, from the first band up (cycled if an instrument has more).
 BAND_FILLS = ("#eef5ee", "#f7f3e3", "#f9ebdc", "#f6e0dc", "#efd8e3", "#e6e0f0")
 RC_FILL = "#9bb8d3"
+RC_STROKE = "#4a7aa6"
 CUTOFF_STROKE = "#8a2d1f"
 LINE_STROKE = "#1f3b57"
 AXIS_STROKE = "#555555"
@@ -180,7 +181,8 @@ def render(
             out.append(
                 f'<rect class="chart-reliable-change" data-low="{rc.low}" data-high="{rc.high}" '
                 f'x="{g.left}" y="{_num(top)}" width="{g.plot_width}" '
-                f'height="{_num(bottom - top)}" fill="{RC_FILL}" fill-opacity="0.35">'
+                f'height="{_num(bottom - top)}" fill="{RC_FILL}" fill-opacity="0.35" '
+                f'stroke="{RC_STROKE}" stroke-width="1">'
                 f"<title>{escape('Reliable-change band: ' + rc.label)}</title></rect>"
             )
 
