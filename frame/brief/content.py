@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from frame.boundaries.models import AWAITING, BoundaryEvent
@@ -29,9 +29,9 @@ from frame.measures import definitions
 from frame.measures.change import Reliable, classify, convention_for
 from frame.measures.models import Administration
 from frame.notes import selectors as notes
-from frame.notes.models import Addendum, NoteStatus, SessionNote
+from frame.notes.models import Addendum, Goal, GoalRating, NoteStatus, SessionNote
 from frame.scheduling import selectors as scheduling
-from frame.scheduling.counting import COUNTED_KINDS, COUNTING_RULE, count_sessions
+from frame.scheduling.counting import COUNTED_KINDS, COUNTING_RULE, REVIEW_KIND, SessionCount
 from frame.scheduling.models import CANCELLED_STATUSES, HELD_STATUSES, Appointment, Kind
 from frame.scheduling.selectors import NUMBERED_STATUSES
 
@@ -121,23 +121,50 @@ def recent_notes(subject: BriefSubject) -> list[ReadNote]:
 # --- 10: this session -----------------------------------------------------------------------------
 
 
+def held_before(subject: BriefSubject, planned: int | None, review_every: int) -> SessionCount:
+    """The counted sessions held before this appointment, and reviews among them (one query).
+
+    Counted in the database from the (client, starts_at, kind, status) index, so the cost does
+    not grow with the number of sessions held.
+    """
+    earlier = Appointment.objects.filter(
+        client=subject.client,
+        kind__in=list(COUNTED_KINDS),
+        status__in=list(HELD_STATUSES),
+        starts_at__lt=subject.appointment.starts_at,
+    )
+    last_review = earlier.filter(kind=REVIEW_KIND).order_by("-starts_at").values("starts_at")[:1]
+    counts = earlier.aggregate(
+        held=Count("pk"),
+        reviews=Count("pk", filter=Q(kind=REVIEW_KIND)),
+        after_review=Count("pk", filter=Q(starts_at__gt=Subquery(last_review))),
+    )
+    reviewed = counts["reviews"] > 0
+    return SessionCount(
+        held=counts["held"],
+        planned=planned,
+        review_every=review_every,
+        since_review=counts["after_review"] if reviewed else counts["held"],
+        reviewed=reviewed,
+    )
+
+
 def this_session(subject: BriefSubject) -> dict[str, Any] | None:
-    """ "Session 5 of 12", counted as the diary counts, and reviews counted from held sessions."""
+    """ "Session 5 of 12", numbered as the diary numbers it (sessions held or still planned
+    before it), and the held sessions counted for reviews as the client card counts them."""
     appointment = subject.appointment
     terms = contracts.terms_for(subject.client)
-    earlier = list(
-        Appointment.objects.filter(
+    held = held_before(subject, terms.planned_sessions, terms.review_every_sessions)
+    numbered = appointment.kind in COUNTED_KINDS and appointment.status in NUMBERED_STATUSES
+    number = None
+    if numbered:
+        before = Appointment.objects.filter(
             client=subject.client,
             kind__in=list(COUNTED_KINDS),
             status__in=NUMBERED_STATUSES,
             starts_at__lt=appointment.starts_at,
-        )
-        .order_by("starts_at", "id")
-        .values_list("kind", "status")
-    )
-    held = count_sessions([kind for kind, status in earlier if status in HELD_STATUSES], terms)
-    numbered = appointment.kind in COUNTED_KINDS and appointment.status in NUMBERED_STATUSES
-    number = len(earlier) + 1 if numbered else None
+        ).count()
+        number = before + 1
     return {
         "appointment": appointment,
         "client": subject.client,
@@ -252,10 +279,31 @@ def recurring_themes(subject: BriefSubject) -> dict[str, Any] | None:
 
 
 def goals(subject: BriefSubject) -> dict[str, Any] | None:
-    open_goals = notes.goals_for(subject.client, include_closed=False)
+    """Open goals with their latest ratings and the trend (two queries).
+
+    Only the latest TREND_POINTS ratings of each goal are read (a window query), with the very
+    first rating and the count alongside, so a goal rated every week for ten years costs the same
+    as one rated twice. The trend and its words are those of the goals page.
+    """
+    ratings = GoalRating.objects.filter(goal=OuterRef("pk"))
+    first = ratings.order_by("rated_on", "recorded_at").values("rating")[:1]
+    count = ratings.order_by().values("goal").annotate(n=Count("pk")).values("n")
+    latest = GoalRating.objects.order_by("-rated_on", "-recorded_at")
+    open_goals = list(
+        Goal.objects.filter(client=subject.client, closed_on__isnull=True)
+        .annotate(first_rating=Subquery(first), rating_count=Subquery(count))
+        .prefetch_related(Prefetch("ratings", latest[: notes.TREND_POINTS], to_attr="latest"))
+    )
     if not open_goals:
         return None
-    return {"client": subject.client, "goals": open_goals}
+    summaries = []
+    for goal in open_goals:
+        shown = list(reversed(goal.latest))
+        values = [r.rating for r in shown]
+        if (goal.rating_count or 0) > len(shown):
+            values = [goal.first_rating, *values]  # "from N at first" stays true
+        summaries.append(notes.GoalSummary(goal=goal, ratings=shown, trend=notes.trend_of(values)))
+    return {"client": subject.client, "goals": summaries}
 
 
 # --- 70: questionnaires ---------------------------------------------------------------------------

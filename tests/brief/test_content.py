@@ -117,6 +117,31 @@ def _goals(w: World) -> None:
     notes.close_goal(goal=closed, closed_on=today, by=w.by)
 
 
+def _long_rated_goal(w: World) -> None:
+    """Rated weekly for 15 weeks: 1 at first, 9 now; the brief reads only the latest ten."""
+    today = timezone.localdate()
+    goal = notes.add_goal(
+        client=w.client,
+        words="Walk to the shops",
+        agreed_on=today - dt.timedelta(weeks=15),
+        rating=1,
+        by=w.by,
+    )
+    for week in range(14, 0, -1):
+        rating = 9 if week == 1 else 4 + week % 3
+        day = today - dt.timedelta(weeks=week)
+        notes.rate_goal(goal=goal, rating=rating, rated_on=day, occasion="session", by=w.by)
+
+
+def _reviewed_then_more(w: World) -> None:
+    contracts.set_client_terms(client=w.client, by=w.by, terms=Terms(review_every_sessions=2))
+    agree(w.client, w.by)
+    held_session(w.client, w.by, days_ago=28)
+    held_session(w.client, w.by, days_ago=21)
+    held_session(w.client, w.by, days_ago=14, kind="review")
+    held_session(w.client, w.by, days_ago=7, sections=note_sections(plan="Carry on"))
+
+
 def _phq9(w: World, answers: list[int], days_ago: int) -> None:
     measures.record_administration(
         client=w.client,
@@ -248,6 +273,16 @@ CASES = [
         "open goals with their latest rating; closed goals left out",
         _goals,
         {"goals": ["Sleep through the night", "latest rating 6 out of 10", "From 3 at first"]},
+    ),
+    Case(
+        "a goal rated many times: the latest rating, and where it started",
+        _long_rated_goal,
+        {"goals": ["latest rating 9 out of 10", "From 1 at first to 9 now"]},
+    ),
+    Case(
+        "a review held recently is not due again yet",
+        _reviewed_then_more,
+        {"session": ["Session 5", "4 sessions held before this one"], "coming-up": None},
     ),
     Case(
         "questionnaire scores, first and latest, with reliable change",
