@@ -1,4 +1,5 @@
-"""A client fills in a questionnaire in their portal, in a real browser, and reads a shared chart.
+"""Questionnaires in a real browser: a client fills one in in their portal and reads a shared chart;
+a practitioner reads progress, shares it, sends a questionnaire and sets up a schedule.
 
 The practitioner sends a PHQ-9 to the client's portal. The client opens the emailed link, signs
 in, answers half of it with the keyboard, saves and leaves; comes back from their home page to
@@ -14,13 +15,22 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.urls import reverse
 from django.utils import timezone
 
 from frame.accounts.models import Role
 from frame.measures import actions, definitions
-from frame.measures.models import Administration, Mode, QuestionnaireRequest, RequestStatus
+from frame.measures.models import (
+    Administration,
+    ChartShare,
+    MeasureSchedule,
+    Mode,
+    QuestionnaireRequest,
+    RequestStatus,
+)
 from tests.browser.conftest import Visit
+from tests.browser.totp import current_code
 from tests.factories import (
     TEST_PASSWORD,
     CareTeamMemberFactory,
@@ -158,5 +168,88 @@ def test_a_client_completes_a_questionnaire_in_the_portal(
     assert page.get_by_role("img", name=re.compile("PHQ-9 scores over time")).is_visible()
     assert "How to read it" in page.content()
     visit.check_accessibility("portal shared chart")
+
+    visit.assert_clean()
+
+
+STAFF_PASSWORD = "lapwing-3307-granite-meadow"
+
+
+def test_the_practitioner_sends_schedules_and_shares(
+    visit: Visit, transactional_db: Any, mailoutbox: list[Any]
+) -> None:
+    page = visit.page
+    owner = MembershipFactory(
+        role=Role.OWNER,
+        user__email="piran.hollis@example.org",
+        user__full_name="Piran Hollis",
+        user__password=STAFF_PASSWORD,
+    ).user
+    secret = generate_totp_secret()
+    TOTP.activate(owner, secret)
+    client = ClientFactory(
+        practice=owner.membership.practice,
+        created_by=owner,
+        given_name="Noor",
+        family_name="Ashbourne",
+        email="noor.ashbourne@example.net",
+    )
+    CareTeamMemberFactory(client=client, user=owner)
+    portal_user_for(client, invited_by=owner)
+    for days, answers in ((35, [3] * 8 + [0]), (7, [1] * 8 + [0])):
+        actions.record_administration(
+            client=client,
+            instrument=PHQ9,
+            answers=answers,
+            completed_on=timezone.localdate() - dt.timedelta(days=days),
+            by=owner,
+        )
+
+    visit.goto(reverse("account_login"))
+    page.locator("input[name=login]").fill(owner.email)
+    page.locator("input[name=password]").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    code = page.get_by_label(re.compile("code from your app", re.IGNORECASE))
+    code.wait_for()
+    code.fill(current_code(secret)[0])
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name=re.compile("good to see you", re.IGNORECASE)).wait_for()
+
+    # From the card: the PHQ-9 progress page, its chart and the change first to latest.
+    visit.goto(reverse("clients:card", args=[client.pk]))
+    _heading(visit, "Noor Ashbourne")
+    page.get_by_role("link", name="progress on PHQ-9").first.click()
+    _heading(visit, "PHQ-9 progress for Noor Ashbourne")
+    assert "Reliable improvement, and clinically significant" in page.content()
+    assert page.get_by_role("img", name=re.compile("PHQ-9 scores over time")).is_visible()
+    visit.check_accessibility("progress page")
+    page.get_by_role("button", name="Share this chart with Noor").click()
+    _heading(visit, "PHQ-9 progress")
+    assert ChartShare.objects.filter(client=client, withdrawn_at__isnull=True).count() == 1
+    visit.check_accessibility("progress page, shared")
+
+    # Send a GAD-7 to the portal now.
+    visit.goto(reverse("measures:send", args=[client.pk]))
+    _heading(visit, "send a questionnaire")
+    visit.check_accessibility("send to the portal")
+    page.get_by_role("button", name="Send to their portal").click()
+    page.get_by_role("alert").wait_for()  # nothing chosen: the error summary
+    visit.check_accessibility("send to the portal, nothing chosen")
+    page.get_by_label("Questionnaire").select_option("gad7")
+    page.get_by_role("button", name="Send to their portal").click()
+    _heading(visit, "send a questionnaire")
+    assert "Waiting until" in page.content() and len(mailoutbox) == 1
+
+    # And a schedule: every 4th session.
+    page.get_by_role("link", name="Or send on a schedule").click()
+    _heading(visit, "questionnaire schedule")
+    page.get_by_label("Questionnaire").select_option("phq9")
+    page.get_by_label("Before every Nth session").check()
+    page.get_by_label(re.compile("how often")).fill("4")
+    page.get_by_role("button", name="Add schedule").click()
+    _heading(visit, "questionnaire schedule")
+    assert "Before every 4th session" in page.content()
+    visit.check_accessibility("schedule page")
+    assert MeasureSchedule.objects.get(client=client).every_n == 4
 
     visit.assert_clean()
