@@ -52,8 +52,10 @@ def save_journal_entry(
         raise ValidationError({"text": f"Keep an entry under {MAX_JOURNAL:,} characters."})
     if written_on > timezone.localdate():
         raise ValidationError({"written_on": "The date cannot be in the future."})
-    if client is not None and not may_see(by, client, Section.CLINICAL):
+    kept_tag = entry is not None and client is not None and entry.client_id == client.pk
+    if client is not None and not kept_tag and not may_see(by, client, Section.CLINICAL):
         raise ValidationError({"case_code": "Tag only clients whose care team you are on."})
+    tag_changed = entry is not None and entry.client_id != (client.pk if client else None)
     if entry is None:
         entry = JournalEntry(author=by)
         action = "written"
@@ -71,7 +73,7 @@ def save_journal_entry(
         actor=by,
         target=entry,
         client=client,
-        detail={"how": action, "tagged": client is not None},
+        detail={"how": action, "tagged": client is not None, "tag_changed": tag_changed},
     )
     return entry
 

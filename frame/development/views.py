@@ -68,8 +68,12 @@ def _save_journal(
     request: StaffRequest, form: JournalForm, entry: JournalEntry | None
 ) -> JournalEntry | None:
     client: Client | None = None
-    code = form.cleaned_data["case_code"]
-    if code:
+    code = form.cleaned_data["case_code"].strip().upper()
+    if entry is not None and entry.client is not None and code == entry.client.case_code:
+        # An existing tag stays, even after leaving the care team: it still marks the entry
+        # for review if that client asks for their records.
+        client = entry.client
+    elif code:
         client = taggable_client(request.user, code)
         if client is None:
             form.add_error(

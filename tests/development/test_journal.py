@@ -45,7 +45,7 @@ def test_a_practitioner_writes_an_entry_tagged_by_case_code(
     assert client_record.family_name not in page  # shown by case code only
     assert "subject access request" in page
     event = AuditEvent.objects.get(action=Action.JOURNAL_ENTRY_SAVED)
-    assert event.detail == {"how": "written", "tagged": True}
+    assert event.detail == {"how": "written", "tagged": True, "tag_changed": False}
     assert event.client_id == str(client_record.pk)
 
 
@@ -184,3 +184,32 @@ def test_journal_and_cpd_text_is_absent_from_the_raw_database_file(
     assert client_record.family_name.encode() in raw  # the scan does see plain text
     assert canary.encode() not in raw
     assert canary in JournalEntry.objects.get().text
+
+
+def test_a_tag_stays_when_the_author_has_left_the_care_team(
+    practitioner: Any, colleague: Any, client_record: Any, as_user: Any
+) -> None:
+    link = CareTeamMemberFactory(client=client_record, user=colleague)
+    entry = actions.save_journal_entry(
+        by=colleague, text="First thoughts", written_on=timezone.localdate(), client=client_record
+    )
+    link.delete()
+    response = as_user(colleague).post(
+        reverse("development:journal_entry", args=[entry.pk]),
+        {
+            "written_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "text": "Second thoughts",
+            "case_code": client_record.case_code,
+        },
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.text == "Second thoughts" and entry.client == client_record
+    untagged = as_user(colleague).post(
+        reverse("development:journal_entry", args=[entry.pk]),
+        {"written_on": timezone.localdate().strftime("%d/%m/%Y"), "text": "Third", "case_code": ""},
+    )
+    assert untagged.status_code == 302
+    event = AuditEvent.objects.filter(action=Action.JOURNAL_ENTRY_SAVED).last()
+    assert event is not None
+    assert event.detail == {"how": "edited", "tagged": False, "tag_changed": True}
