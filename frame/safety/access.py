@@ -116,3 +116,22 @@ def overdue_reviews_for(user: Any, today: Any) -> QuerySet[RiskAssessmentVersion
         .select_related("client")
         .order_by("review_on", "id")
     )
+
+
+def flags_awaiting_supervision(user: Any) -> QuerySet[RiskFlag]:
+    """Flags on `user`'s caseload marked to take to supervision and not yet taken, oldest first.
+
+    For the supervision app's preparation list; open and acknowledged flags alike.
+    """
+    membership = clinical_membership(user)
+    if membership is None:
+        return RiskFlag.objects.none()
+    on_team = CareTeamMember.objects.filter(
+        client=OuterRef("client_id"), user=user, client__practice_id=membership.practice_id
+    )
+    return (
+        RiskFlag.objects.filter(to_supervision=True, taken_to_supervision_on__isnull=True)
+        .filter(Exists(on_team))
+        .select_related("client")
+        .order_by("raised_at", "id")
+    )

@@ -109,8 +109,11 @@ def raise_flag_for_record(
     record(
         action=Action.RISK_FLAG_RAISED,
         actor=by,
+        # Clients answering in the portal have no staff role: say so, and name the practice.
+        actor_role=by.role_name or "client",
         target=flag,
         client=client,
+        practice_id=client.practice_id,
         detail={"source": source, "source_id": str(record_obj.pk)},
     )
     return flag

@@ -294,3 +294,28 @@ def test_raising_a_flag_by_hand_from_the_page(
     flag = RiskFlag.objects.get()
     assert flag.source == FlagSource.MANUAL and flag.to_supervision
     assert "Disclosed a plan" in http.get(response["Location"]).content.decode()
+
+
+def test_flags_to_take_to_supervision_for_the_supervision_app(
+    practitioner: Any, colleague: Any, client_record: Any
+) -> None:
+    from frame.safety.access import flags_awaiting_supervision
+
+    marked = actions.raise_flag(
+        client=client_record, reason="Concern", by=practitioner, to_supervision=True
+    )
+    actions.raise_flag(client=client_record, reason="Other", by=practitioner)
+    assert list(flags_awaiting_supervision(practitioner)) == [marked]
+    assert list(flags_awaiting_supervision(colleague)) == []
+    actions.set_supervision(
+        flag=marked, to_supervision=True, taken_on=timezone.localdate(), by=practitioner
+    )
+    assert list(flags_awaiting_supervision(practitioner)) == []
+
+
+def test_the_raised_flag_audit_names_the_practice_and_role(
+    practitioner: Any, client_record: Any
+) -> None:
+    phq9(client_record, practitioner, [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    event = AuditEvent.objects.get(action=Action.RISK_FLAG_RAISED)
+    assert event.practice_id == client_record.practice_id and event.actor_role == "owner"
