@@ -289,23 +289,27 @@ def test_the_alert_is_raised_in_the_same_transaction_as_the_answers(
     assert not AuditEvent.objects.filter(action=Action.MEASURE_RECORDED).exists()
 
 
-def test_alerts_show_on_the_card_and_the_home_page_until_acknowledged(
+def test_alerts_stay_until_acknowledged(
     as_user: Any, practitioner: Any, client_record: Any
 ) -> None:
     record(client_record, practitioner, [0, 0, 0, 0, 0, 0, 0, 0, 1])
     alert = RiskAlert.objects.get()
     http = as_user(practitioner)
+    # The card and the home page show it as a risk flag (the safety app raises one with it).
     card = http.get(reverse("clients:card", args=[client_record.pk])).content.decode()
+    assert "Risk flag to acknowledge" in card
+    assert "Risk flags to acknowledge" in http.get(reverse("home")).content.decode()
+    # The client's questionnaires page lists the alert itself, with its acknowledgement.
+    measures_page = reverse("measures:client", args=[client_record.pk])
     ack = reverse("measures:acknowledge", args=[client_record.pk, alert.pk])
-    assert "Risk item to acknowledge" in card and ack in card
-    assert "thoughts of death or self-harm" in card
-    home = http.get(reverse("home")).content.decode()
-    assert "Risk items to acknowledge" in home and ack in home
+    page = http.get(measures_page).content.decode()
+    assert "Risk items to acknowledge" in page and ack in page
+    assert "thoughts of death or self-harm" in page
 
     # A later, calmer questionnaire does not clear it.
     record(client_record, practitioner, [0] * 9)
     assert RiskAlert.objects.get().is_open
-    assert ack in http.get(reverse("home")).content.decode()
+    assert ack in http.get(measures_page).content.decode()
 
     # Acknowledging needs a note.
     response = http.post(ack, {"note": "   "})
@@ -321,8 +325,8 @@ def test_alerts_show_on_the_card_and_the_home_page_until_acknowledged(
     assert "Talked" not in stored  # encrypted at rest
     event = AuditEvent.objects.get(action=Action.RISK_ALERT_ACKNOWLEDGED)
     assert event.detail == {"instrument": "phq9", "item": 9}
-    assert ack not in http.get(reverse("clients:card", args=[client_record.pk])).content.decode()
-    assert "Risk items to acknowledge" not in http.get(reverse("home")).content.decode()
+    after = http.get(measures_page).content.decode()
+    assert ack not in after and "Risk items to acknowledge" not in after
     # The acknowledged alert stays with the answers, note and all.
     detail = http.get(
         reverse("measures:administration", args=[client_record.pk, alert.administration.pk])
