@@ -190,7 +190,7 @@ def sources(user: Any, chosen: Chosen) -> list[p.CaseSource]:
             p.CaseSource(
                 case_code=client.case_code,
                 identifiers=_identifiers(client, people[client.pk]),
-                gender=GENDER_LABELS.get(chosen.genders.get(str(client.pk), ""), ""),
+                gender=_gender(chosen.genders.get(str(client.pk), "")),
                 sessions_so_far=held.get(client.pk, 0),
                 themes=themes[client.pk],
                 trends=[_trend(name, given) for name, given in sorted(scores[client.pk].items())],
@@ -199,6 +199,11 @@ def sources(user: Any, chosen: Chosen) -> list[p.CaseSource]:
             )
         )
     return found
+
+
+def _gender(key: str) -> str:
+    """The label the practitioner chose, or nothing: "not given" is left out of the pack."""
+    return GENDER_LABELS.get(key, "") if key else ""
 
 
 def _trend(instrument: str, given: list[Administration]) -> p.Trend:
