@@ -144,3 +144,63 @@ def test_a_client_suggests_a_change_and_the_practitioner_takes_it_in(
     visit.check_accessibility("portal safety plan, new version")
 
     visit.assert_clean()
+
+
+def test_the_practitioners_plan_pages_are_accessible(visit: Visit, transactional_db: Any) -> None:
+    """Writing a version (with a mistake first), the history, a version compared with the one
+    before, and the owner's statement of when messages are read."""
+    page = visit.page
+    practice = PracticeFactory(name="Fenland Talking Space")
+    practitioner = MembershipFactory(
+        practice=practice,
+        role=Role.OWNER,
+        user__email="ottilie.marsh@example.org",
+        user__full_name="Ottilie Marsh",
+        user__password=STAFF_PASSWORD,
+    ).user
+    secret = generate_totp_secret()
+    TOTP.activate(practitioner, secret)
+    client = ClientFactory(
+        practice=practice, created_by=practitioner, given_name="Corin", family_name="Ashwell"
+    )
+    CareTeamMemberFactory(client=client, user=practitioner)
+    plan_version(client, practitioner)
+
+    visit.goto(reverse("account_login"))
+    page.locator("input[name=login]").fill(practitioner.email)
+    page.locator("input[name=password]").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(re.compile("code from your app", re.IGNORECASE)).fill(current_code(secret)[0])
+    page.get_by_role("button", name="Continue").click()
+    _heading(visit, "good to see you")
+
+    visit.goto(reverse("clients:card", args=[client.pk]))
+    _heading(visit, "Corin Ashwell")
+    page.get_by_role("link", name="Open the safety plan for Corin Ashwell").click()
+    _heading(visit, "safety plan: corin ashwell")
+    page.get_by_role("link", name="Write a new version").click()
+    _heading(visit, "safety plan: corin ashwell")
+    visit.check_accessibility("write a new version")
+    page.get_by_label("Made with the client on").fill("")
+    page.get_by_label("My reasons for living").fill("The sea at Holkham in winter.")
+    page.get_by_role("button", name="Save as a new version").click()
+    page.get_by_role("alert").wait_for()
+    assert "Give the date you made this plan together." in page.content()
+    visit.check_accessibility("write a new version, with an error")
+    page.get_by_label("Made with the client on").fill("2026-01-05")
+    page.get_by_role("button", name="Save as a new version").click()
+    _heading(visit, "safety plan: corin ashwell")
+    assert "Saved as version 2 of the plan." in page.content()
+    page.get_by_role("link", name="Version history").click()
+    _heading(visit, "safety plan versions")
+    visit.check_accessibility("version history")
+    page.get_by_role("link", name="Version 2").click()
+    _heading(visit, "safety plan version 2")
+    assert "Compared with version 1: 1 part changed" in page.content()
+    visit.check_accessibility("version compared with the one before")
+
+    visit.goto(reverse("safetyplans:messages_statement"))
+    _heading(visit, "when messages are read")
+    visit.check_accessibility("when messages are read")
+
+    visit.assert_clean()
