@@ -243,3 +243,22 @@ def test_the_card_has_no_brief_link_without_a_next_session(
     held_session(client_record, practitioner, days_ago=7)
     content = as_user(practitioner).get(reverse("clients:card", args=[client_record.pk]))
     assert 'id="brief-next"' not in content.content.decode()
+
+
+def test_the_pdf_uses_its_print_stylesheet_and_fetches_nothing_else(
+    prepared: Any, practitioner: Any, as_user: Any, monkeypatch: Any
+) -> None:
+    from frame.lib import pdf
+
+    fetchers: list[Any] = []
+    original_init = pdf.StaticOnlyFetcher.__init__
+
+    def remember(self: Any) -> None:
+        original_init(self)
+        fetchers.append(self)
+
+    monkeypatch.setattr(pdf.StaticOnlyFetcher, "__init__", remember)
+    assert as_user(practitioner).get(pdf_url(prepared)).status_code == 200
+    (fetcher,) = fetchers
+    assert [url.rsplit("/", 2)[-2:] for url in fetcher.fetched] == [["brief", "pdf.css"]]
+    assert fetcher.refused == []
