@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -43,6 +44,8 @@ from frame.outcomes.episodes import (
     period_bounds,
 )
 from frame.scheduling.models import Appointment
+
+NO_LIMIT = 2**62  # more episodes than any practice will have; see service_outcomes
 
 # What a report counts for each group of episodes (the rates are made from these).
 COUNTS = (
@@ -142,6 +145,24 @@ def _count(subquery: QuerySet[Any]) -> Subquery:
     )
 
 
+def _scored(instrument: str) -> QuerySet[Administration]:
+    return Administration.objects.filter(
+        client=OuterRef("pk"), instrument=instrument, valid=True, total__isnull=False
+    )
+
+
+def _paired(instrument: str, other: str) -> QuerySet[Administration]:
+    """The client's scored `instrument` on days that also have a scored `other`."""
+    same_day = Administration.objects.filter(
+        client=OuterRef("client"),
+        instrument=other,
+        valid=True,
+        total__isnull=False,
+        completed_on=OuterRef("completed_on"),
+    )
+    return _scored(instrument).filter(Exists(same_day))
+
+
 def episode_rows(
     practice_id: int,
     start: dt.date,
@@ -149,60 +170,37 @@ def episode_rows(
     *,
     practitioner_id: int | None = None,
 ) -> QuerySet[Client]:
-    """One row per episode ending in the period, with what classification needs."""
+    """One row per episode ending in the period, with what classification needs.
+
+    Each value is its own correlated subquery, none built on another, so each runs once per
+    client: the first PHQ-9 of a paired day is "the earliest paired day's last-recorded PHQ-9",
+    not a lookup by a first day computed elsewhere (which both databases would recompute).
+    """
     low, high = period_bounds(start, end)
     held = Appointment.objects.filter(
         client=OuterRef("pk"), status__in=HELD, kind__in=TREATMENT_KINDS
     )
     latest = held.order_by("-starts_at", "-pk")
-    scored = Administration.objects.filter(
-        client=OuterRef("pk"), valid=True, total__isnull=False
-    ).order_by("-recorded_at", "-pk")
-    gad_same_day = Administration.objects.filter(
-        client=OuterRef("client"),
-        instrument=GAD7,
-        valid=True,
-        total__isnull=False,
-        completed_on=OuterRef("completed_on"),
-    )
-    paired_days = (
-        Administration.objects.filter(
-            client=OuterRef("pk"), instrument=PHQ9, valid=True, total__isnull=False
-        )
-        .filter(Exists(gad_same_day))
-        .values("completed_on")
-    )
+    phq, gad = _paired(PHQ9, GAD7), _paired(GAD7, PHQ9)
+    first, last = ("completed_on", "-recorded_at", "-pk"), ("-completed_on", "-recorded_at", "-pk")
     rows = (
         Client.objects.filter(practice_id=practice_id, status__in=ENDED_STATUSES)
-        .annotate(last_at=Subquery(latest.values("starts_at")[:1]))
-        .filter(last_at__gte=low, last_at__lt=high)
+        # The last attended treatment session is in the period: one there, none after it.
+        # Two index probes that stop at the first row, rather than a "last session" value
+        # that the WHERE clause would compute twice.
+        .filter(
+            Exists(held.filter(starts_at__gte=low, starts_at__lt=high)),
+            ~Exists(held.filter(starts_at__gte=high)),
+        )
         .annotate(
             practitioner=Subquery(latest.values("practitioner_id")[:1]),
             sessions=Coalesce(_count(held), 0),
-            first_day=Subquery(paired_days.order_by("completed_on")[:1]),
-            last_day=Subquery(paired_days.order_by("-completed_on")[:1]),
-        )
-        .annotate(
-            phq_first=Subquery(
-                scored.filter(instrument=PHQ9, completed_on=OuterRef("first_day")).values("total")[
-                    :1
-                ]
-            ),
-            gad_first=Subquery(
-                scored.filter(instrument=GAD7, completed_on=OuterRef("first_day")).values("total")[
-                    :1
-                ]
-            ),
-            phq_last=Subquery(
-                scored.filter(instrument=PHQ9, completed_on=OuterRef("last_day")).values("total")[
-                    :1
-                ]
-            ),
-            gad_last=Subquery(
-                scored.filter(instrument=GAD7, completed_on=OuterRef("last_day")).values("total")[
-                    :1
-                ]
-            ),
+            first_day=Subquery(phq.order_by(*first).values("completed_on")[:1]),
+            last_day=Subquery(phq.order_by(*last).values("completed_on")[:1]),
+            phq_first=Subquery(phq.order_by(*first).values("total")[:1]),
+            gad_first=Subquery(gad.order_by(*first).values("total")[:1]),
+            phq_last=Subquery(phq.order_by(*last).values("total")[:1]),
+            gad_last=Subquery(gad.order_by(*last).values("total")[:1]),
         )
     )
     if practitioner_id is not None:
@@ -272,7 +270,16 @@ def service_outcomes(
             mine = Q(practitioner=user_id)
             for key, condition in conditions.items():
                 sums[f"p{user_id}__{key}"] = _sum(mine & condition)
-    totals = rows.aggregate(**sums)
+    # The slice is a fence, not a limit: a derived table with LIMIT is never merged into the
+    # query around it (SQLite's flattener, PostgreSQL's pull-up), so each client's subqueries run
+    # once, not once for every sum that mentions them (8 x practitioners times, measured 100x).
+    with transaction.atomic(using=rows.db):
+        if connection.vendor == "postgresql":
+            # PostgreSQL's JIT sees one statement with dozens of sums, compiles it (about a
+            # second) and then runs it for a few milliseconds: measured slower at every size.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        totals = rows[:NO_LIMIT].aggregate(**sums)
 
     def group(prefix: str) -> dict[str, int]:
         return {key: int(totals[f"{prefix}__{key}"] or 0) for key in COUNTS}
