@@ -55,6 +55,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.scheduling
 	$(BIN)/python -m tests.bench.memory
+	$(BIN)/python -m tests.bench.note_search
 
 # Regenerate the hash-locked requirement files after editing pyproject.toml.
 lock: $(VENV)/.dev-installed

@@ -201,6 +201,20 @@ def _clean_text(text: str, limit: int, what: str) -> str:
     return text
 
 
+def _end_status(client: Client, by: Any, ended_on: dt.date) -> None:
+    """Set the status through the clients app's lifecycle action (in this transaction)."""
+    try:
+        client_actions.change_status(
+            client=client, by=by, to_status=lifecycle.ENDED, effective_date=ended_on
+        )
+    except lifecycle.TransitionNotAllowed as error:
+        raise ValidationError(str(error)) from None
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "effective_date" in error.error_dict:
+            raise ValidationError({"ended_on": error.error_dict["effective_date"]}) from None
+        raise
+
+
 @transaction.atomic
 def record_ending(
     *,
@@ -221,8 +235,14 @@ def record_ending(
     if kind not in EndingKind.values:
         raise ValidationError({"kind": "Say whether this ending was planned or not."})
     status = _lock(client)
-    if status in WORK_OVER:
+    client.status = status
+    # A client set to "ended" on their card has no ending details yet: record them now, without
+    # changing the status a second time.
+    completing = selectors.unrecorded_end(client) if status == lifecycle.ENDED else None
+    if status in WORK_OVER and completing is None:
         raise ValidationError("The work with this client has already ended.")
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The date the work ended cannot be in the future."})
     what_was_tried = _clean_text(what_was_tried, MAX_TEXT, "what was tried")
     what_changed = _clean_text(what_changed, MAX_TEXT, "what changed")
     if kind == EndingKind.UNPLANNED:
@@ -243,17 +263,8 @@ def record_ending(
             )
     else:
         last_attended_on, what_was_tried = None, ""
-    client.status = status
-    try:
-        client_actions.change_status(
-            client=client, by=by, to_status=lifecycle.ENDED, effective_date=ended_on
-        )
-    except lifecycle.TransitionNotAllowed as error:
-        raise ValidationError(str(error)) from None
-    except ValidationError as error:
-        if hasattr(error, "error_dict") and "effective_date" in error.error_dict:
-            raise ValidationError({"ended_on": error.error_dict["effective_date"]}) from None
-        raise
+    if completing is None:
+        _end_status(client, by, ended_on)
     ending = Ending.objects.create(
         client=client,
         kind=kind,
@@ -290,6 +301,7 @@ def record_ending(
         detail={
             "kind": kind,
             "ended_on": ended_on.isoformat(),
+            "status_already_ended": completing is not None,
             "final_ratings": rated,
             "retention": {p.retention_class: p.keep_until.isoformat() for p in periods},
         },

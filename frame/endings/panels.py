@@ -31,6 +31,7 @@ def ending_section(request: HttpRequest, view: ClientView) -> dict[str, Any] | N
         return {
             "client": client,
             "ending": ending,
+            "unrecorded": selectors.unrecorded_end(client),
             "retention": selectors.retention_for(ending) if ending else [],
         }
     return {"client": client, "countdown": selectors.countdown(client)}

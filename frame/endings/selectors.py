@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from frame.clients import lifecycle
-from frame.clients.models import Client
+from frame.clients.models import Client, StatusChange
 from frame.endings import retention
 from frame.endings.models import Ending, PlannedEnding, RetentionPolicy, RetentionStart
 from frame.scheduling.counting import COUNTED_KINDS, COUNTING_RULE
@@ -33,6 +33,22 @@ def latest_plan_row(client: Client) -> PlannedEnding | None:
 
 def latest_ending(client: Client) -> Ending | None:
     return Ending.objects.filter(client=client).first()
+
+
+def unrecorded_end(client: Client) -> StatusChange | None:
+    """The change to "ended" made on the client card with no ending recorded since (so no
+    retention dates yet), if that is how the client's work ended; else None (two queries)."""
+    if client.status != lifecycle.ENDED:
+        return None
+    change = (
+        StatusChange.objects.filter(client=client, to_status=lifecycle.ENDED)
+        .order_by("-changed_at", "-id")
+        .first()
+    )
+    ending = latest_ending(client)
+    if change is None or (ending is not None and ending.recorded_at >= change.changed_at):
+        return None
+    return change
 
 
 def process_months_for(practice_id: int) -> int:

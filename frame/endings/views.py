@@ -106,7 +106,8 @@ def record(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     """Record an ending: fill in, confirm (the status changes), then it is done."""
     client = access_endings_client(request.user, client_id)
     goals = _goals(client)
-    if client.status in actions.WORK_OVER:
+    unrecorded = selectors.unrecorded_end(client)
+    if client.status in actions.WORK_OVER and unrecorded is None:
         if request.method == "GET":
             actions.record_viewed(client=client, by=request.user, page="record")
         return render(
@@ -119,7 +120,10 @@ def record(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     form = EndingForm(
         request.POST if request.method == "POST" else None,
         goals=goals,
-        initial={"last_attended_on": last_held},
+        initial={
+            "last_attended_on": last_held,
+            "ended_on": unrecorded.effective_date if unrecorded else None,
+        },
     )
     confirming = False
     if request.method == "POST" and form.is_valid():
@@ -159,6 +163,7 @@ def record(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
             "goals": goals,
             "last_held": last_held,
             "countdown": selectors.countdown(client),
+            "unrecorded": unrecorded,
             "retention_preview": _retention_preview(client, form) if confirming else [],
         },
         status=400 if form.errors else 200,

@@ -488,3 +488,40 @@ def test_the_plan_page_and_the_card_use_the_same_queries_however_long_the_work(
         )
         session(active_client, practitioner, days_from_now=-1 - n)
     assert (_queries(http, plan_url), _queries(http, card_url)) == few
+
+
+def test_the_brief_counts_down_to_a_planned_ending(
+    active_client: Client, practitioner: Any, as_user: Any
+) -> None:
+    upcoming = session(active_client, practitioner, days_from_now=2, status=Status.PLANNED)
+    session(active_client, practitioner, days_from_now=-7)
+    actions.set_planned_ending(
+        client=active_client, by=practitioner, end_on=None, sessions=3, based_on=None
+    )
+    page = as_user(practitioner).get(reverse("brief:appointment", args=[upcoming.pk]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "2 sessions left of 3" in body and "The ending is close" in body
+
+
+def test_a_client_ended_on_their_card_can_have_the_ending_recorded_afterwards(
+    active_client: Client, practitioner: Any, as_user: Any
+) -> None:
+    ended_on = timezone.localdate() - dt.timedelta(days=3)
+    client_actions.change_status(
+        client=active_client, by=practitioner, to_status="ended", effective_date=ended_on
+    )
+    http = as_user(practitioner)
+    card = http.get(reverse("clients:card", args=[active_client.pk])).content.decode()
+    assert "no retention dates are set yet" in card
+    url = reverse("endings:record", args=[active_client.pk])
+    form = http.get(url).content.decode()
+    assert "the status stays as it is" in form and f'value="{ended_on.isoformat()}"' in form
+    done = http.post(url, {"kind": "planned", "ended_on": ended_on.isoformat(), "confirm": "yes"})
+    assert done.status_code == 302
+    assert StatusChange.objects.filter(client=active_client, to_status="ended").count() == 1
+    assert RetentionStart.objects.filter(client=active_client).count() == 2
+    card = http.get(reverse("clients:card", args=[active_client.pk])).content.decode()
+    assert "no retention dates are set yet" not in card
+    again = http.post(url, {"kind": "planned", "ended_on": ended_on.isoformat(), "confirm": "yes"})
+    assert again.status_code == 409 and Ending.objects.count() == 1
