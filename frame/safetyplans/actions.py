@@ -213,6 +213,8 @@ def decide_suggestion(
     version = None
     if accept:
         new_text = new_text.strip()
+        if not new_text:
+            raise ValidationError("Write how this part of the plan will read.")
         if len(new_text) > MAX_SECTION:
             raise ValidationError(f"Keep each part under {MAX_SECTION} characters.")
         plan = _locked_plan(client)
@@ -225,6 +227,7 @@ def decide_suggestion(
             plan=plan,
             sections=_clean_sections(sections),
             contacts=current.contact_list,
+            # The client wrote these words on the day they suggested them.
             made_with_client_on=timezone.localdate(locked.made_at),
             by=by,
         )

@@ -180,6 +180,8 @@ class DecisionForm(forms.Form):
         data: dict[str, Any] = super().clean() or {}
         if data.get("decision") == "decline" and not (data.get("reply") or "").strip():
             self.add_error("reply", "Say a few words to the client about why, before declining.")
+        if data.get("decision") == "accept" and not (data.get("new_text") or "").strip():
+            self.add_error("new_text", "Write how this part of the plan will read.")
         return data
 
 

@@ -175,6 +175,10 @@ def test_accepting_a_suggestion_writes_a_new_version_with_the_agreed_words(
     path = reverse("safetyplans:suggestion", args=[client_record.pk, suggestion.pk])
     page = http.get(path).content.decode()
     assert "Add: phone Aunt Bea" in page
+    empty = http.post(path, {"decision": "accept", "new_text": " ", "reply": ""})
+    assert empty.status_code == 400
+    assert "Write how this part of the plan will read." in empty.content.decode()
+    assert SafetyPlanVersion.objects.count() == 1
     response = http.post(
         path,
         {
