@@ -238,6 +238,11 @@ def test_open_flags_show_on_home_card_and_brief_until_acknowledged(
     brief = {rendered.section.key: rendered.context for rendered in sections_for(subject)}
     assert [f.pk for f in brief["safety-risk"]["flags"]] == [flag.pk]
 
+    brief_page = http.get(
+        reverse("brief:appointment", args=[subject.appointment.pk])
+    ).content.decode()
+    assert "PHQ-9 item 9 answered 2" in brief_page and "not yet acknowledged" in brief_page
+
     actions.acknowledge_flag(flag=flag, action_taken="Assessed in session", by=practitioner)
     card = http.get(reverse("clients:card", args=[client_record.pk])).content.decode()
     assert flag_url not in card and "Risk flag to acknowledge" not in card
