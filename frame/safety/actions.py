@@ -77,7 +77,7 @@ def _measure_summary(alert: Any, detail: dict[str, Any]) -> str:
 
 def _note_summary(note: Any) -> str:
     when = timezone.localtime(note.appointment.starts_at).date()
-    return f"Risk noted in the session note of {when:%-d %B %Y}"
+    return f"Risk noted in the session note of {when.day} {when:%B %Y}"
 
 
 @transaction.atomic

@@ -130,3 +130,16 @@ def open_judgements(clients: Iterable[Client]) -> None:
             context = context_for(RiskAssessmentVersion, field.column, version_id)
             text = crypto.open_sealed(sealed, context=context)
         client.latest_judgement = text  # type: ignore[attr-defined]
+
+
+def note_appointment_id(flag: RiskFlag) -> Any:
+    """The appointment of the session note behind a note-raised flag (its id only, for a link)."""
+    from frame.notes.models import SessionNote
+
+    if flag.source_id is None:
+        return None
+    return (
+        SessionNote.objects.filter(pk=flag.source_id, client_id=flag.client_id)
+        .values_list("appointment_id", flat=True)
+        .first()
+    )

@@ -101,10 +101,13 @@ def flag_new(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
 
 
 def _source_link(flag: RiskFlag) -> str:
-    """Where the record behind a flag can be read, for the care team."""
+    """Where the record behind a flag can be read (that page checks access again)."""
     if flag.source == FlagSource.MEASURE and flag.source_id:
         return reverse("measures:acknowledge", args=[flag.client_id, flag.source_id])
-    if flag.source == FlagSource.NOTE:
+    if flag.source == FlagSource.NOTE and flag.source_id:
+        appointment_id = selectors.note_appointment_id(flag)
+        if appointment_id is not None:
+            return reverse("notes:note", args=[appointment_id])
         return reverse("notes:timeline", args=[flag.client_id])
     return ""
 

@@ -75,7 +75,9 @@ def test_a_flag_that_cannot_be_raised_undoes_the_questionnaire(
     assert not AuditEvent.objects.filter(action=Action.MEASURE_RECORDED).exists()
 
 
-def test_a_note_signed_with_risk_noted_raises_a_flag(practitioner: Any, client_record: Any) -> None:
+def test_a_note_signed_with_risk_noted_raises_a_flag(
+    as_user: Any, practitioner: Any, client_record: Any
+) -> None:
     appointment = sweep_appointment(client_record, practitioner)
     notes_actions.save_draft(
         appointment=appointment,
@@ -90,6 +92,8 @@ def test_a_note_signed_with_risk_noted_raises_a_flag(practitioner: Any, client_r
     assert flag.source == FlagSource.NOTE and flag.source_id == note.pk
     assert flag.summary.startswith("Risk noted in the session note of ")
     assert "hopeless" not in flag.summary
+    page = as_user(practitioner).get(reverse("safety:flag", args=[client_record.pk, flag.pk]))
+    assert reverse("notes:note", args=[appointment.pk]) in page.content.decode()
 
 
 def test_a_note_signed_without_risk_raises_none(practitioner: Any, client_record: Any) -> None:
