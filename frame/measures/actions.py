@@ -377,10 +377,14 @@ def _require_own_request(by: User, request: QuestionnaireRequest) -> None:
         raise PermissionDenied("Only the client can answer their own questionnaire.")
 
 
+class RequestClosed(ValidationError):
+    """Sent already, withdrawn or expired (perhaps a moment ago, in another tab)."""
+
+
 def _lock_open(request: QuestionnaireRequest) -> QuestionnaireRequest:
     locked = QuestionnaireRequest.objects.select_for_update().get(pk=request.pk)
     if not locked.is_open:
-        raise ValidationError("This questionnaire is closed now, so it cannot be changed.")
+        raise RequestClosed("This questionnaire is closed now, so it cannot be changed.")
     return locked
 
 

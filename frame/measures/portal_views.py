@@ -78,29 +78,14 @@ def questionnaire(request: ClientRequest, request_id: uuid.UUID) -> HttpResponse
         request.POST if request.method == "POST" else None, wording=wording, saved=asked.answers
     )
     if request.method == "POST" and form.is_valid():
-        answers = form.answers()
-        if request.POST.get("action") == SUBMIT:
-            missing = actions.unanswered_items(asked.definition, answers)
-            if not missing:
-                try:
-                    actions.submit_request(request=asked, answers=answers, by=user)
-                except ValidationError as error:
-                    form.add_error(None, error.messages)
-                else:
-                    messages.success(request, "Thank you. Your answers have been sent.")
-                    return redirect(reverse("portal:questionnaires"))
-            else:
-                # Keep what they have done, and show what is left: never scored half-finished.
-                actions.save_progress(request=asked, answers=answers, by=user)
-                form.mark_unanswered(missing)
-        else:
-            actions.save_progress(request=asked, answers=answers, by=user)
-            messages.success(
-                request,
-                "Saved. You can come back and finish it any time before "
-                f"{asked.expires_at:%-d %B}: it waits on your home page.",
-            )
-            return redirect(reverse("portal:questionnaires"))
+        try:
+            done = _save_or_send(request, asked, form)
+        except actions.RequestClosed:
+            # Sent, withdrawn or expired meanwhile (another tab, say): explain, change nothing.
+            asked.refresh_from_db()
+            return _closed(request, asked)
+        if done is not None:
+            return done
     if request.method == "GET":
         actions.record_client_viewed(client=client, by=user, page="questionnaire")
     return render(
@@ -114,6 +99,37 @@ def questionnaire(request: ClientRequest, request_id: uuid.UUID) -> HttpResponse
             "answered": asked.answered_count,
         },
     )
+
+
+def _save_or_send(
+    request: ClientRequest, asked: QuestionnaireRequest, form: PortalQuestionnaireForm
+) -> HttpResponse | None:
+    """Keep the answers, or send them whole; None means show the form again with what is left."""
+    user = request.user
+    answers = form.answers()
+    if request.POST.get("action") != SUBMIT:
+        actions.save_progress(request=asked, answers=answers, by=user)
+        messages.success(
+            request,
+            "Saved. You can come back and finish it any time before "
+            f"{asked.expires_at:%-d %B}: it waits on your home page.",
+        )
+        return redirect(reverse("portal:questionnaires"))
+    missing = actions.unanswered_items(asked.definition, answers)
+    if missing:
+        # Keep what they have done, and show what is left: never scored half-finished.
+        actions.save_progress(request=asked, answers=answers, by=user)
+        form.mark_unanswered(missing)
+        return None
+    try:
+        actions.submit_request(request=asked, answers=answers, by=user)
+    except actions.RequestClosed:
+        raise
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return None
+    messages.success(request, "Thank you. Your answers have been sent.")
+    return redirect(reverse("portal:questionnaires"))
 
 
 @portal_page

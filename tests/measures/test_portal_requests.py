@@ -357,3 +357,18 @@ def test_the_portal_home_panel_uses_the_same_queries_however_many_are_waiting(
     with CaptureQueriesContext(connection) as many:
         portal.get(reverse("portal:home"))
     assert len(many) == len(one)
+
+
+def test_a_request_closed_in_another_tab_meanwhile_is_explained_not_an_error(
+    client_record: Any, practitioner: Any, portal: Any, client_user: Any
+) -> None:
+    request = send(client_record, practitioner)
+    # Another tab sends it between this page's check and its save.
+    actions.submit_request(request=request, answers=[0] * 10, by=client_user)
+    with pytest.raises(actions.RequestClosed):
+        actions.save_progress(request=request, answers=[1] * 10, by=client_user)
+    closed = actions.RequestClosed("closed a moment ago")
+    with mock.patch.object(actions, "save_progress", side_effect=closed):
+        QuestionnaireRequest.objects.filter(pk=request.pk).update(status=RequestStatus.OPEN)
+        response = portal.post(form_url(request), post_answers([1] * 3, "save"))
+    assert response.status_code == 200 and b"This questionnaire is closed" in response.content
