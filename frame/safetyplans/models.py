@@ -253,6 +253,14 @@ class Suggestion(models.Model):
     def __str__(self) -> str:
         return f"Suggestion {self.pk}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and (
+            type(self)._base_manager.filter(pk=self.pk).exclude(status="pending").exists()
+        ):
+            # An answer, once given, is part of the record: a stale copy cannot rewrite it.
+            raise SafetyPlanIsKept("This suggestion has been answered and is kept as it is.")
+        super().save(*args, **kwargs)
+
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise SafetyPlanIsKept("Suggestions are part of the record: never deleted.")
 

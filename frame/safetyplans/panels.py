@@ -1,5 +1,6 @@
-"""What the safety-plans app adds to the client card, the staff home page and the portal home
-(registered in apps.py). Each builder issues a fixed number of queries."""
+"""What the safety-plans app adds to the client card, the staff home page, the before-we-meet
+brief and the portal home (registered in apps.py). Each builder issues a fixed number of
+queries."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from frame.accounts import home
+from frame.brief import sections as brief
 from frame.clients import card
 from frame.clients.access import ClientView
 from frame.clients.models import Client
@@ -50,6 +52,22 @@ def portal_panel(request: HttpRequest, client: Client) -> dict[str, Any] | None:
     return {"version": plan.current_version, "answered": answered}
 
 
+def brief_section(subject: brief.BriefSubject) -> dict[str, Any] | None:
+    """For the session ahead: which version of the plan the client holds, and what they have
+    suggested that is still waiting. Left out when there is no plan."""
+    membership = getattr(subject.reader, "active_membership", None)
+    if membership is None or not membership.is_clinical:
+        return None  # the brief is the care team's; this is belt and braces
+    plan = selectors.plan_for(subject.client)
+    if plan is None or plan.current_version is None:
+        return None
+    return {
+        "client": subject.client,
+        "version": plan.current_version,
+        "pending": selectors.pending_count(plan),
+    }
+
+
 def register_all() -> None:
     card.register(
         card.CardSection(
@@ -66,6 +84,11 @@ def register_all() -> None:
             template="safetyplans/home_panel.html",
             build=home_panel,
             order=25,
+        )
+    )
+    brief.register(
+        brief.BriefSection(
+            key="safety-plan", order=16, template="safetyplans/brief.html", build=brief_section
         )
     )
     portal_home.register(

@@ -18,6 +18,7 @@ from frame.safetyplans.models import (
     SafetyPlan,
     SafetyPlanIsKept,
     SafetyPlanVersion,
+    Suggestion,
 )
 from tests.factories import ClientFactory
 from tests.safetyplans.factories import CONTACTS, SECTIONS, plan_version
@@ -145,3 +146,37 @@ def test_clients_with_plan_answers_for_a_caseload_in_one_query(
     assert selectors.clients_with_plan([]) == set()
     subquery = selectors.plans_in_use().values("client_id")
     assert list(type(client_record).objects.filter(pk__in=subquery)) == [client_record]
+
+
+def test_an_answered_suggestion_cannot_be_rewritten(
+    client_record: Any, practitioner: User, portal_user: User
+) -> None:
+    plan_version(client_record, practitioner)
+    suggestion = actions.suggest_change(
+        client=client_record, section="on_my_own", text="Swim", by=portal_user
+    )
+    stale = Suggestion.objects.get(pk=suggestion.pk)
+    actions.decide_suggestion(
+        suggestion=suggestion, client=client_record, accept=False, reply="Later", by=practitioner
+    )
+    stale.text = "Something else"
+    with pytest.raises(SafetyPlanIsKept):
+        stale.save()
+    with pytest.raises(SafetyPlanIsKept):
+        stale.delete()
+    assert Suggestion.objects.get(pk=suggestion.pk).text == "Swim"
+
+
+def test_a_client_cannot_suggest_on_someone_elses_plan(
+    client_record: Any, practitioner: User, other_portal_user: User
+) -> None:
+    plan_version(client_record, practitioner)
+    with pytest.raises(PermissionDenied):
+        actions.suggest_change(
+            client=client_record, section="on_my_own", text="Hm", by=other_portal_user
+        )
+    with pytest.raises(PermissionDenied):
+        actions.suggest_change(
+            client=client_record, section="on_my_own", text="Hm", by=practitioner
+        )
+    assert not Suggestion.objects.exists()
