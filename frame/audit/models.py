@@ -164,6 +164,10 @@ class Action(models.TextChoices):
         "confidentiality.entry_corrected",
         "Confidentiality register entry corrected by a new, linked entry",
     )
+    REGISTER_FOLLOW_UP_ADDED = (
+        "confidentiality.follow_up_added",
+        "Follow-up added to a confidentiality register entry",
+    )
     # Safety: risk flags and risk assessments
     RISK_FLAG_RAISED = "safety.flag_raised", "Risk flag raised"
     RISK_FLAG_ACKNOWLEDGED = "safety.flag_acknowledged", "Risk flag acknowledged"

@@ -26,6 +26,7 @@ from frame.confidentiality.models import (
     ClientTold,
     Consulted,
     Decision,
+    FollowUp,
     RegisterEntry,
     SharedHow,
 )
@@ -230,6 +231,40 @@ def _check_correctable(old: RegisterEntry, *, client: Client, by: Any) -> None:
         raise PermissionDenied("Only the author or the practice owner can correct an entry.")
     if RegisterEntry.objects.filter(corrects=old).exists():
         raise ValidationError("This entry has already been corrected: correct the latest one.")
+
+
+@transaction.atomic
+def add_follow_up(
+    *, entry: RegisterEntry, by: Any, text: str, next_review_on: dt.date | None
+) -> FollowUp:
+    """What happened next. The entry stays as written; its review date moves to the new one."""
+    client = entry.client
+    _require_author(by, client)
+    membership = getattr(by, "active_membership", None)
+    if entry.author_id != by.pk and not (membership is not None and membership.is_owner):
+        raise PermissionDenied("Only the author or the practice owner can follow an entry up.")
+    if RegisterEntry.objects.filter(corrects=entry).exists():
+        raise ValidationError("This entry has been corrected: add the follow-up to the correction.")
+    text = text.strip()
+    found: dict[str, str] = {}
+    if not text:
+        found["text"] = "Say what happened next: the outcome, or what was done."
+    elif len(text) > MAX_TEXT:
+        found["text"] = f"Keep this under {MAX_TEXT:,} characters."
+    if next_review_on is not None and next_review_on < timezone.localdate():
+        found["next_review_on"] = "The next review date cannot be in the past."
+    if found:
+        raise ValidationError(found)
+    follow_up = FollowUp(entry=entry, author=by, text=text, next_review_on=next_review_on)
+    follow_up.save()
+    record(
+        action=Action.REGISTER_FOLLOW_UP_ADDED,
+        actor=by,
+        target=entry,
+        client=client,
+        detail={"follow_up": str(follow_up.pk), "review_planned": next_review_on is not None},
+    )
+    return follow_up
 
 
 def record_viewed(

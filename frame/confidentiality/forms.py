@@ -168,3 +168,19 @@ class EntryForm(forms.Form):
     @staticmethod
     def initial_from(data: EntryData) -> dict[str, Any]:
         return data.as_dict()
+
+
+class FollowUpForm(forms.Form):
+    text = _text("What happened next", "The outcome, what was done, who did it. Stored encrypted.")
+    next_review_on = _date(
+        "Next review date", "Leave empty if no further review is needed. For example 12/06/2026."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            plain_messages(field, str(field.label))
+        self.fields["text"].required = True
+        self.fields["text"].error_messages["required"] = (
+            "Say what happened next: the outcome, or what was done."
+        )

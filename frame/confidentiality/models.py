@@ -198,6 +198,7 @@ class RegisterEntry(models.Model):
             models.Index(fields=["client", "-recorded_at"], name="confid_entry_client_idx"),
             models.Index(fields=["author", "client"], name="confid_entry_author_idx"),
             models.Index(fields=["legal_hold", "client"], name="confid_entry_hold_idx"),
+            models.Index(fields=["author", "review_on"], name="confid_entry_review_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -239,3 +240,37 @@ class RegisterEntry(models.Model):
 def _labels(choices: type[models.TextChoices], values: Any) -> list[str]:
     known = dict(choices.choices)
     return [str(known.get(value, value)) for value in values or []]
+
+
+class FollowUp(models.Model):
+    """What happened next with a decision, added later: append-only like the entry itself.
+
+    Its `next_review_on` replaces the entry's review date; empty means no further review is
+    planned.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    entry = models.ForeignKey(RegisterEntry, on_delete=models.PROTECT, related_name="follow_ups")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    text = EncryptedTextField()
+    next_review_on = models.DateField(null=True, blank=True)
+    written_at = models.DateTimeField(default=timezone.now)
+
+    objects = _AppendOnlyQuerySet["FollowUp"].as_manager()
+
+    class Meta:
+        ordering = ["written_at", "id"]
+        indexes = [models.Index(fields=["entry", "-written_at"], name="confid_followup_idx")]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.pk}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise RegisterIsAppendOnly("Follow-ups are written once: add another instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RegisterIsAppendOnly("Follow-ups are never deleted.")

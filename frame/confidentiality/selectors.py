@@ -11,13 +11,15 @@ See docs/decisions/ (the confidentiality register's legal hold) for why the hold
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, DateField, Exists, F, OuterRef, QuerySet, Subquery, When
 
-from frame.confidentiality.models import RegisterEntry
+from frame.clients.models import CareTeamMember
+from frame.confidentiality.models import FollowUp, RegisterEntry
 
 HOLD_REASON = (
     "A decision about sharing information without consent is recorded in the confidentiality "
@@ -45,4 +47,43 @@ def entries_listed(entries: QuerySet[RegisterEntry]) -> QuerySet[RegisterEntry]:
     """Entries for a list page, newest first, with their author and any correction (one query)."""
     return entries.select_related("author", "corrected_by", "corrects").order_by(
         "-recorded_at", "-id"
+    )
+
+
+def follow_ups_for(entry: RegisterEntry) -> list[FollowUp]:
+    return list(FollowUp.objects.filter(entry=entry).select_related("author"))
+
+
+def next_review(entry: RegisterEntry, follow_ups: list[FollowUp]) -> dt.date | None:
+    """The latest follow-up's review date replaces the entry's; None when none is planned."""
+    return follow_ups[-1].next_review_on if follow_ups else entry.review_on
+
+
+def reviews_due(user: Any, *, until: dt.date) -> QuerySet[RegisterEntry]:
+    """`user`'s own current entries (not corrected) whose next review falls on or before `until`,
+    for clients they are still on the care team of. Earliest first."""
+    membership = getattr(user, "active_membership", None)
+    if membership is None or not membership.is_clinical:
+        return RegisterEntry.objects.none()
+    latest = FollowUp.objects.filter(entry=OuterRef("pk")).order_by("-written_at", "-id")
+    on_team = CareTeamMember.objects.filter(
+        client=OuterRef("client_id"), user=user, client__practice_id=membership.practice_id
+    )
+    return (
+        RegisterEntry.objects.filter(author=user, corrected_by__isnull=True)
+        .filter(Exists(on_team))
+        .annotate(
+            last_follow_up=Subquery(latest.values("written_at")[:1]),
+            follow_up_review=Subquery(latest.values("next_review_on")[:1]),
+        )
+        .annotate(
+            due_on=Case(
+                When(last_follow_up__isnull=False, then=F("follow_up_review")),
+                default=F("review_on"),
+                output_field=DateField(),
+            )
+        )
+        .filter(due_on__isnull=False, due_on__lte=until)
+        .select_related("client")
+        .order_by("due_on", "id")
     )

@@ -13,6 +13,11 @@ urlpatterns = [
         name="entry",
     ),
     path(
+        "clients/<uuid:client_id>/entries/<uuid:register_entry_id>/follow-up/",
+        views.follow_up,
+        name="follow_up",
+    ),
+    path(
         "clients/<uuid:client_id>/entries/<uuid:register_entry_id>/correct/",
         views.entry_correct,
         name="correct",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,13 +18,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from frame.accounts.models import User
 from frame.confidentiality import actions, selectors
-from frame.confidentiality.access import NOT_FOUND, access_entry, register_access
+from frame.confidentiality.access import (
+    NOT_FOUND,
+    RegisterAccess,
+    access_entry,
+    register_access,
+)
 from frame.confidentiality.actions import EntryData
-from frame.confidentiality.forms import EntryForm
+from frame.confidentiality.forms import EntryForm, FollowUpForm
 from frame.confidentiality.models import RegisterEntry
 
 STATEMENT = (
@@ -39,7 +45,7 @@ class StaffRequest(HttpRequest):
     user: User
 
 
-def _show_errors(form: EntryForm, error: ValidationError) -> None:
+def _show_errors(form: forms.Form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, problems in error.message_dict.items():
             form.add_error(name if name in form.fields else None, problems)
@@ -96,8 +102,16 @@ def entry(
     request: StaffRequest, client_id: uuid.UUID, register_entry_id: uuid.UUID
 ) -> HttpResponse:
     access, found = access_entry(request.user, client_id, register_entry_id)
+    return _entry_page(request, access, found, FollowUpForm())
+
+
+def _entry_page(
+    request: StaffRequest, access: RegisterAccess, found: RegisterEntry, form: FollowUpForm
+) -> HttpResponse:
     actions.record_viewed(client=access.client, by=request.user, page="entry", entry=found)
     corrected_by = _corrected_by(found)
+    follow_ups = selectors.follow_ups_for(found)
+    current = access.may_write and corrected_by is None
     return render(
         request,
         "confidentiality/entry.html",
@@ -106,9 +120,42 @@ def entry(
             "access": access,
             "entry": found,
             "corrected_by": corrected_by,
-            "may_correct": access.may_write and corrected_by is None,
+            "follow_ups": follow_ups,
+            "next_review": selectors.next_review(found, follow_ups),
+            "may_correct": current,
+            "follow_up_form": form if current else None,
         },
+        status=400 if form.errors else 200,
     )
+
+
+@require_POST
+def follow_up(
+    request: StaffRequest, client_id: uuid.UUID, register_entry_id: uuid.UUID
+) -> HttpResponse:
+    access, found = access_entry(request.user, client_id, register_entry_id)
+    if not access.may_write:
+        raise Http404(NOT_FOUND)
+    form = FollowUpForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.add_follow_up(
+                entry=found,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                next_review_on=form.cleaned_data["next_review_on"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _show_errors(
+                form,
+                ValidationError(str(error)) if isinstance(error, PermissionDenied) else error,
+            )
+        else:
+            messages.success(request, "Follow-up added.")
+            return redirect(
+                reverse("confidentiality:entry", args=[access.client.pk, found.pk]) + "#follow-ups"
+            )
+    return _entry_page(request, access, found, form)
 
 
 def _corrected_by(entry: RegisterEntry) -> RegisterEntry | None:
