@@ -16,7 +16,12 @@ from django.http import Http404
 from frame.accounts.models import Membership
 from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client
 from frame.clients.models import CareTeamMember, Client
-from frame.safety.models import RiskAssessment, RiskAssessmentVersion, RiskFlag
+from frame.safety.models import (
+    CurrentAssessment,
+    RiskAssessment,
+    RiskAssessmentVersion,
+    RiskFlag,
+)
 
 
 def _parse_id(value: Any) -> uuid.UUID:
@@ -98,23 +103,23 @@ def open_flags_for(user: Any) -> QuerySet[RiskFlag]:
     )
 
 
-def overdue_reviews_for(user: Any, today: Any) -> QuerySet[RiskAssessmentVersion]:
-    """Each caseload client's current assessment version whose review date has passed."""
+def overdue_reviews_for(user: Any, today: Any) -> QuerySet[CurrentAssessment]:
+    """Caseload clients whose current assessment's review date has passed, longest overdue first.
+
+    Walks the review-date index of current assessments only (never superseded versions), probing
+    the care team row by row, like open flags.
+    """
     membership = clinical_membership(user)
     if membership is None:
-        return RiskAssessmentVersion.objects.none()
+        return CurrentAssessment.objects.none()
     on_team = CareTeamMember.objects.filter(
         client=OuterRef("client_id"), user=user, client__practice_id=membership.practice_id
     )
-    newer = RiskAssessmentVersion.objects.filter(
-        client=OuterRef("client_id"), saved_at__gt=OuterRef("saved_at")
-    )
     return (
-        RiskAssessmentVersion.objects.filter(review_on__lt=today)
+        CurrentAssessment.objects.filter(review_on__lt=today)
         .filter(Exists(on_team))
-        .exclude(Exists(newer))
         .select_related("client")
-        .order_by("review_on", "id")
+        .order_by("review_on", "client_id")
     )
 
 

@@ -23,6 +23,7 @@ from frame.safety.models import (
     ANSWER_FIELDS,
     TEXT_FIELDS,
     Answer,
+    CurrentAssessment,
     FlagSource,
     Level,
     RiskAssessment,
@@ -279,6 +280,15 @@ def save_assessment(
     )
     locked.version_count = number
     locked.save(update_fields=["version_count"])
+    CurrentAssessment.objects.update_or_create(
+        client=client,
+        defaults={
+            "assessment": locked,
+            "version": version,
+            "review_on": version.review_on,
+            "saved_at": version.saved_at,
+        },
+    )
     record(
         action=Action.RISK_ASSESSMENT_SAVED,
         actor=by,

@@ -336,3 +336,26 @@ class RiskAssessmentVersion(models.Model):
 
     def review_overdue(self, today: Any = None) -> bool:
         return bool(self.review_on < (today or timezone.localdate()))
+
+
+class CurrentAssessment(models.Model):
+    """Each client's most recently saved assessment version, kept up to date by save_assessment.
+
+    A pointer, not a record: the versions are the record. It lets the home page find overdue
+    reviews from an index on the review date, instead of looking through every version ever
+    saved (superseded versions keep their old, past review dates).
+    """
+
+    client = models.OneToOneField(
+        "clients.Client", on_delete=models.PROTECT, related_name="+", primary_key=True
+    )
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(RiskAssessmentVersion, on_delete=models.PROTECT, related_name="+")
+    review_on = models.DateField()
+    saved_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["review_on"], name="safety_current_review_idx")]
+
+    def __str__(self) -> str:
+        return f"Current assessment of {self.client_id}"

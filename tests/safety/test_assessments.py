@@ -187,3 +187,46 @@ def test_an_overdue_review_shows_on_home_and_card(
         client=client_record, data=data(), by=practitioner, assessment=version.assessment
     )
     assert "Risk assessment reviews overdue" not in http.get(reverse("home")).content.decode()
+
+
+def test_only_the_newest_assessment_counts_for_overdue_reviews(
+    practitioner: Any, client_record: Any
+) -> None:
+    from frame.safety.access import overdue_reviews_for
+
+    today = timezone.localdate()
+    old = actions.save_assessment(
+        client=client_record, data=data(review_on=today - dt.timedelta(days=5)), by=practitioner
+    )
+    assert [c.client_id for c in overdue_reviews_for(practitioner, today)] == [client_record.pk]
+    # A new, separate assessment with a later review date supersedes the old one's date.
+    actions.save_assessment(client=client_record, data=data(), by=practitioner)
+    assert list(overdue_reviews_for(practitioner, today)) == []
+    # Updating the older assessment makes it the newest again.
+    actions.save_assessment(
+        client=client_record,
+        data=data(review_on=today - dt.timedelta(days=1)),
+        by=practitioner,
+        assessment=old.assessment,
+    )
+    (current,) = overdue_reviews_for(practitioner, today)
+    assert current.assessment_id == old.assessment.pk and current.version.number == 2
+
+
+def test_the_migration_points_each_client_at_its_newest_version(
+    practitioner: Any, client_record: Any
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from frame.safety.models import CurrentAssessment
+
+    first = actions.save_assessment(client=client_record, data=data(), by=practitioner)
+    newest = actions.save_assessment(
+        client=client_record, data=data(), by=practitioner, assessment=first.assessment
+    )
+    CurrentAssessment.objects.all().delete()  # as before the migration: no pointers yet
+    migration = importlib.import_module("frame.safety.migrations.0003_current_assessment")
+    migration.point_at_latest_versions(apps, None)
+    assert CurrentAssessment.objects.get(client=client_record).version_id == newest.pk
