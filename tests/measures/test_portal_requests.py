@@ -372,3 +372,17 @@ def test_a_request_closed_in_another_tab_meanwhile_is_explained_not_an_error(
         QuestionnaireRequest.objects.filter(pk=request.pk).update(status=RequestStatus.OPEN)
         response = portal.post(form_url(request), post_answers([1] * 3, "save"))
     assert response.status_code == 200 and b"This questionnaire is closed" in response.content
+
+
+def test_staff_pages_say_the_client_sent_it_from_their_portal(
+    as_user: Any, practitioner: Any, client_record: Any, client_user: Any
+) -> None:
+    request = send(client_record, practitioner)
+    administration = actions.submit_request(request=request, answers=[1] * 10, by=client_user)
+    http = as_user(practitioner)
+    listing = http.get(reverse("measures:client", args=[client_record.pk])).content.decode()
+    assert f"{client_record.display_name}, in their portal" in listing
+    detail = http.get(
+        reverse("measures:administration", args=[client_record.pk, administration.pk])
+    ).content.decode()
+    assert "Completed by the client in their portal, sent by" in detail
