@@ -1,4 +1,5 @@
-"""Background tasks: reminders every five minutes, regular slots kept a year ahead daily.
+"""Background tasks: reminders every five minutes, regular slots kept a year ahead daily, and
+whatever other apps add with `register(...)` from their `AppConfig.ready()`.
 
 `frame worker` runs them (see `frame.scheduling.management.commands.worker`). Each periodic run is
 enqueued once per period, whoever else is enqueuing: a `PeriodicRun` row with a unique key is
@@ -66,10 +67,20 @@ class Periodic:
     every: dt.timedelta
 
 
-SCHEDULE = (
-    Periodic("send_reminders", send_reminders, dt.timedelta(minutes=5)),
-    Periodic("extend_slots", extend_slots, dt.timedelta(days=1)),
-)
+_schedule: dict[str, Periodic] = {}
+
+
+def register(periodic: Periodic) -> None:
+    """Add a periodic task to the worker's schedule (other apps call this from `ready()`)."""
+    _schedule[periodic.name] = periodic  # re-registering replaces, never doubles
+
+
+def schedule() -> list[Periodic]:
+    return list(_schedule.values())
+
+
+register(Periodic("send_reminders", send_reminders, dt.timedelta(minutes=5)))
+register(Periodic("extend_slots", extend_slots, dt.timedelta(days=1)))
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
@@ -82,7 +93,7 @@ def enqueue_due(*, now: dt.datetime | None = None) -> list[str]:
     """Queue each periodic task whose current period has not been queued yet; return their names."""
     now = now or timezone.now()
     queued = []
-    for periodic in SCHEDULE:
+    for periodic in schedule():
         start = period_start(now, periodic.every)
         try:
             with transaction.atomic():

@@ -354,3 +354,15 @@ def test_the_card_shows_sessions_count_review_and_rhythm(
     assert "Held 6 sessions, 6 in the agreed slot (100%)" in page
     assert "Did not attend 1" in page
     assert "Session 6 of 12" in admin_page and "Rhythm over" not in admin_page
+
+
+def test_the_appointment_page_links_clinicians_to_the_brief(
+    as_user: Any, administrator: Any, practitioner: Any, book: Any
+) -> None:
+    appointment = book(dt.date(2027, 3, 3), "10:00")
+    url = reverse("scheduling:appointment", args=[appointment.pk])
+    brief = reverse("brief:appointment", args=[appointment.pk])
+    with time_machine.travel(dt.datetime(2027, 3, 2, 14, 0, tzinfo=LONDON), tick=False):
+        assert brief in as_user(practitioner).get(url).content.decode()
+        admin_page = as_user(administrator).get(url)
+    assert admin_page.status_code == 200 and brief not in admin_page.content.decode()
