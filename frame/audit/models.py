@@ -204,6 +204,7 @@ class Action(models.TextChoices):
         "supervision.shared_viewed",
         "Shared supervision pack viewed by a supervisor",
     )
+    SUPERVISION_IN_ERROR = "supervision.in_error", "Supervision entry marked recorded in error"
     SUPERVISOR_NOTE_ADDED = "supervision.supervisor_note_added", "Supervisor's own note added"
     # Endings, retention start dates and note search
     PLANNED_ENDING_SET = "endings.planned_set", "Planned ending set or changed"

@@ -110,6 +110,24 @@ def record_supervision(
 
 
 @transaction.atomic
+def mark_in_error(*, supervision: Supervision, by: User, reason: str) -> None:
+    """Set a wrong entry aside: it stays in the log, greyed, with the reason, counting nothing.
+
+    To correct a mistake (a wrong date or length), mark the entry in error and record it again.
+    """
+    _require_own(by, supervision.practitioner_id)
+    if supervision.in_error:
+        return
+    if not reason.strip():
+        raise ValidationError({"reason": "Please say why this entry was recorded in error."})
+    _text_limits(reason=reason)
+    supervision.recorded_in_error_at = timezone.now()
+    supervision.error_reason = reason.strip()
+    supervision.save(update_fields=["recorded_in_error_at", "error_reason"])
+    record(action=Action.SUPERVISION_IN_ERROR, actor=by, target=supervision, detail={})
+
+
+@transaction.atomic
 def add_case(
     *,
     supervision: Supervision,
@@ -121,6 +139,8 @@ def add_case(
 ) -> CaseDiscussion:
     """A client discussed in a supervision, with what was learnt and the actions that follow."""
     _require_own(by, supervision.practitioner_id)
+    if supervision.in_error:
+        raise ValidationError("This entry was marked as recorded in error: cases cannot be added.")
     if not may_see(by, client, Section.CLINICAL):
         raise PermissionDenied("A case discussed must be a client on your caseload.")
     errors: dict[str, str] = {}

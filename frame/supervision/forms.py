@@ -218,6 +218,15 @@ class ShareForm(_PlainForm):
         field.choices = [("", "Choose a supervisor"), *supervisors]
 
 
+class ErrorForm(_PlainForm):
+    reason = _text(
+        "Why this entry was recorded in error",
+        required=True,
+        help_text="For example: wrong date; recorded again correctly. Stored encrypted.",
+        rows=2,
+    )
+
+
 class NoteForm(_PlainForm):
     text = _text(
         "Your note",

@@ -110,6 +110,11 @@ class Supervision(models.Model):
     # Learning and impact on practice, across the whole session (cases have their own).
     learning = EncryptedTextField(blank=True, default="")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # A wrong entry is set aside, not deleted: it stays in the log, greyed, and counts for nothing.
+    recorded_in_error_at = models.DateTimeField(null=True, blank=True)
+    # Nullable (not "" by default) so the column could be added to existing rows: a default would
+    # have to be sealed per row, which a migration cannot do.
+    error_reason = EncryptedTextField(null=True, blank=True)
 
     objects = UndeletableQuerySet["Supervision"].as_manager()
 
@@ -141,6 +146,10 @@ class Supervision(models.Model):
         return rules.Session(
             held_on=self.held_on, kind=self.kind, minutes=self.minutes, group_size=self.group_size
         )
+
+    @property
+    def in_error(self) -> bool:
+        return self.recorded_in_error_at is not None
 
     @property
     def creditable(self) -> Any:

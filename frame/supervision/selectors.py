@@ -64,6 +64,7 @@ def overview(user: Any, first: dt.date, last: dt.date) -> Overview:
         s.as_session()
         for s in supervisions_for(user)
         .filter(held_on__gte=since, held_on__lte=rules.last_day(last))
+        .filter(recorded_in_error_at__isnull=True)
         .only("held_on", "kind", "minutes", "group_size")
     ]
     breaks = list(
@@ -98,6 +99,7 @@ def log_between(user: Any, first: dt.date, last: dt.date) -> list[Supervision]:
     return list(
         supervisions_for(user)
         .filter(held_on__gte=rules.month_of(first), held_on__lte=rules.last_day(last))
+        .filter(recorded_in_error_at__isnull=True)
         .order_by("held_on", "recorded_at")
     )
 

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("record.csv", views.record_csv, name="record_csv"),
     path("<uuid:supervision_id>/", views.supervision_detail, name="detail"),
     path("<uuid:supervision_id>/cases/new/", views.case_new, name="case_new"),
+    path("<uuid:supervision_id>/in-error/", views.supervision_error, name="in_error"),
     path(
         "clients/<uuid:client_id>/actions/<uuid:supervision_action_id>/done/",
         views.action_done,

@@ -47,6 +47,7 @@ from frame.supervision.access import (
 from frame.supervision.forms import (
     BreakForm,
     CaseForm,
+    ErrorForm,
     NoteForm,
     PackForm,
     RequirementForm,
@@ -145,6 +146,27 @@ def supervision_detail(request: StaffRequest, supervision_id: uuid.UUID) -> Http
     )
 
 
+@require_http_methods(["GET", "POST"])
+def supervision_error(request: StaffRequest, supervision_id: uuid.UUID) -> HttpResponse:
+    supervision = access_supervision(request.user, supervision_id)
+    if supervision.in_error:
+        return redirect("supervision:detail", supervision_id=supervision.pk)
+    form = ErrorForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.mark_in_error(
+                supervision=supervision, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, "The entry is now marked as recorded in error.")
+            return redirect("supervision:log")
+    return render(
+        request, "supervision/error_form.html", {"supervision": supervision, "form": form}
+    )
+
+
 def _cases(user: User) -> list[tuple[str, str]]:
     rows = (
         clients_for(user, section=Section.CLINICAL)
@@ -157,6 +179,8 @@ def _cases(user: User) -> list[tuple[str, str]]:
 @require_http_methods(["GET", "POST"])
 def case_new(request: StaffRequest, supervision_id: uuid.UUID) -> HttpResponse:
     supervision = access_supervision(request.user, supervision_id)
+    if supervision.in_error:
+        return redirect("supervision:detail", supervision_id=supervision.pk)
     form = CaseForm(_posted(request), cases=_cases(request.user))
     if request.method == "POST" and form.is_valid():
         client = access_client(request.user, form.cleaned_data["client"], section=Section.CLINICAL)

@@ -300,3 +300,41 @@ def test_the_log_page_uses_the_same_number_of_queries_however_long_the_log(
             dt.datetime.now(dt.UTC) - dt.timedelta(days=n * 7, hours=3),
         )
     assert count() == few
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_wrong_entry_is_set_aside_not_deleted_and_counts_for_nothing(
+    practitioner: Any, client_record: Any, as_user: Any
+) -> None:
+    wrong = actions.record_supervision(
+        by=practitioner,
+        held_on=dt.date(2026, 5, 4),
+        minutes=900,
+        kind="individual",
+        supervisor_name="Pat",
+    )
+    actions.record_supervision(
+        by=practitioner,
+        held_on=dt.date(2026, 5, 4),
+        minutes=60,
+        kind="individual",
+        supervisor_name="Pat",
+    )
+    http = as_user(practitioner)
+    url = reverse("supervision:in_error", args=[wrong.pk])
+    refused = http.post(url, {"reason": "  "})
+    assert "Please enter the why this entry was recorded in error." in refused.content.decode()
+    assert http.post(url, {"reason": "Typed 900 for 90"}).status_code == 302
+    wrong.refresh_from_db()
+    assert wrong.in_error and wrong.error_reason == "Typed 900 for 90"
+    assert Supervision.objects.count() == 2  # kept
+    (may,) = selectors.overview(practitioner, dt.date(2026, 5, 1), dt.date(2026, 5, 1)).months
+    assert may.creditable == 60 and may.status.value == "short"
+    log = http.get(reverse("supervision:log")).content.decode()
+    assert "Recorded in error: not counted" in log
+    rows = http.get(reverse("supervision:record_csv")).content.decode("utf-8-sig")
+    assert "900" not in rows
+    assert AuditEvent.objects.filter(action=Action.SUPERVISION_IN_ERROR).count() == 1
+    assert not AuditEvent.objects.filter(detail__icontains="Typed").exists()
+    # No cases can be added to it any more.
+    assert http.get(reverse("supervision:case_new", args=[wrong.pk])).status_code == 302
