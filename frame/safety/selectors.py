@@ -143,3 +143,20 @@ def note_appointment_id(flag: RiskFlag) -> Any:
         .values_list("appointment_id", flat=True)
         .first()
     )
+
+
+def alert_acknowledged_at(flag: RiskFlag) -> Any:
+    """When the questionnaire alert behind a measure-raised flag was acknowledged, if it was.
+
+    Acknowledging the flag acknowledges the alert; this is for an alert acknowledged on the
+    questionnaire's own page first, so the flag page can say so.
+    """
+    from frame.measures.models import RiskAlert
+
+    if flag.source_id is None:
+        return None
+    return (
+        RiskAlert.objects.filter(pk=flag.source_id, client_id=flag.client_id)
+        .values_list("acknowledged_at", flat=True)
+        .first()
+    )

@@ -132,15 +132,25 @@ def flag_detail(request: StaffRequest, client_id: uuid.UUID, flag_id: uuid.UUID)
     supervision = SupervisionForm(
         initial={"to_supervision": flag.to_supervision, "taken_on": flag.taken_to_supervision_on}
     )
+    return _render_flag(request, flag, form if flag.is_open else None, supervision)
+
+
+def _render_flag(
+    request: StaffRequest, flag: RiskFlag, form: Any, supervision: Any
+) -> HttpResponse:
+    alert_acknowledged_at = None
+    if flag.is_open and flag.source == FlagSource.MEASURE:
+        alert_acknowledged_at = selectors.alert_acknowledged_at(flag)
     return render(
         request,
         "safety/flag.html",
         {
-            "client": client,
+            "client": flag.client,
             "flag": flag,
-            "form": form if flag.is_open else None,
+            "form": form,
             "supervision": supervision,
             "source_link": _source_link(flag),
+            "alert_acknowledged_at": alert_acknowledged_at,
         },
     )
 
@@ -164,17 +174,7 @@ def flag_supervision(
         else:
             messages.success(request, "Saved.")
             return redirect("safety:flag", flag.client.pk, flag.pk)
-    return render(
-        request,
-        "safety/flag.html",
-        {
-            "client": flag.client,
-            "flag": flag,
-            "form": AcknowledgeForm() if flag.is_open else None,
-            "supervision": form,
-            "source_link": _source_link(flag),
-        },
-    )
+    return _render_flag(request, flag, AcknowledgeForm() if flag.is_open else None, form)
 
 
 # --- Risk assessments -----------------------------------------------------------------------------

@@ -177,12 +177,14 @@ def test_a_flag_is_acknowledged_once_even_from_a_stale_copy(
 
 
 def test_an_alert_acknowledged_on_the_older_page_does_not_block_the_flag(
-    practitioner: Any, client_record: Any
+    as_user: Any, practitioner: Any, client_record: Any
 ) -> None:
     phq9(client_record, practitioner, [0, 0, 0, 0, 0, 0, 0, 0, 1])
     alert = RiskAlert.objects.select_related("client", "administration").get()
     measures_actions.acknowledge_alert(alert=alert, note="Seen", by=practitioner)
     flag = RiskFlag.objects.select_related("client").get()
+    page = as_user(practitioner).get(reverse("safety:flag", args=[client_record.pk, flag.pk]))
+    assert "already acknowledged on its own page" in page.content.decode()
     actions.acknowledge_flag(flag=flag, action_taken="Assessed", by=practitioner)
     assert not RiskFlag.objects.get().is_open
     assert RiskAlert.objects.get().acknowledgement_note == "Seen"
