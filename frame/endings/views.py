@@ -93,7 +93,7 @@ def plan(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
             "held": selectors.attendance(client).held,
             "work_over": work_over,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors else (409 if work_over and request.method == "POST" else 200),
     )
 
 

@@ -525,3 +525,21 @@ def test_a_client_ended_on_their_card_can_have_the_ending_recorded_afterwards(
     assert "no retention dates are set yet" not in card
     again = http.post(url, {"kind": "planned", "ended_on": ended_on.isoformat(), "confirm": "yes"})
     assert again.status_code == 409 and Ending.objects.count() == 1
+
+
+def test_no_ending_can_be_planned_once_the_work_has_ended(
+    active_client: Client, practitioner: Any, as_user: Any
+) -> None:
+    actions.record_ending(
+        client=active_client, by=practitioner, kind="planned", ended_on=timezone.localdate()
+    )
+    response = as_user(practitioner).post(
+        reverse("endings:plan", args=[active_client.pk]),
+        {"sessions": "4", "end_on": "", "based_on": ""},
+    )
+    assert response.status_code == 409 and b"there is no ending left to plan" in response.content
+    assert not PlannedEnding.objects.exists()
+    with pytest.raises(ValidationError):
+        actions.set_planned_ending(
+            client=active_client, by=practitioner, end_on=None, sessions=4, based_on=None
+        )
