@@ -1,8 +1,9 @@
 """The confidentiality register, the reflective journal and the CPD record in a real browser.
 
 A decision recorded after a refused attempt (what is missing named, what was typed kept), opened,
-corrected; a journal entry tagged with a case code and its subject-access review list; a CPD
-activity with the yearly total. axe-core on every page, in its empty, error and filled states.
+corrected, due for review on the home page and followed up; a journal entry tagged with a case
+code and its subject-access review list; a CPD activity with the yearly total. axe-core on every
+page, in its empty, error and filled states.
 """
 
 from __future__ import annotations
@@ -117,7 +118,25 @@ def test_register_journal_and_cpd(visit: Visit, transactional_db: Any) -> None:
     visit.check_accessibility("register with entries")
     assert RegisterEntry.objects.filter(client=client).count() == 2
 
-    # 3. The journal: an error, then an entry tagged with the client's case code.
+    # 3. The review is due today: it shows on the home page; a follow-up (after an error) closes it.
+    visit.goto(reverse("home"))
+    panel = page.get_by_role("region", name="Confidentiality decisions to review")
+    assert "Idris Maelor" in panel.inner_text()
+    visit.check_accessibility("home with decisions to review")
+    panel.get_by_role("link", name=re.compile("^Idris Maelor")).click()
+    _heading(visit, "not share")
+    page.get_by_role("button", name="Add the follow-up").click()
+    page.get_by_role("alert").wait_for()
+    visit.check_accessibility("register entry with a follow-up error")
+    _field(visit, "What happened next").fill("The client spoke to the parent; all well.")
+    page.get_by_role("button", name="Add the follow-up").click()
+    page.get_by_text("Follow-up added.").wait_for()
+    assert "none planned" in page.locator("#follow-ups").inner_text()
+    visit.check_accessibility("register entry with a follow-up")
+    visit.goto(reverse("home"))
+    assert "Confidentiality decisions to review" not in page.locator("main").inner_text()
+
+    # 4. The journal: an error, then an entry tagged with the client's case code.
     visit.goto(reverse("development:journal"))
     _heading(visit, "reflective journal")
     visit.check_accessibility("journal, empty")
@@ -138,7 +157,7 @@ def test_register_journal_and_cpd(visit: Visit, transactional_db: Any) -> None:
     visit.goto(reverse("development:journal_entry", args=[entry.pk]))
     visit.check_accessibility("journal entry")
 
-    # 4. CPD: an error, an activity, the year's total, and the year start.
+    # 5. CPD: an error, an activity, the year's total, and the year start.
     visit.goto(reverse("development:cpd"))
     _heading(visit, "your cpd record")
     visit.check_accessibility("CPD record, empty")
