@@ -118,6 +118,9 @@ class Supervision(models.Model):
 
     objects = UndeletableQuerySet["Supervision"].as_manager()
 
+    # The case codes discussed, for the printable record: set by selectors.log_between.
+    case_codes: list[str] = []  # replaced per instance, never mutated
+
     class Meta:
         ordering = ["-held_on", "-recorded_at"]
         constraints = [

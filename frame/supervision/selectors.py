@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.db.models import DurationField, ExpressionWrapper, F, Prefetch, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from frame.scheduling.models import HELD_STATUSES, Appointment
 from frame.supervision import rules
 from frame.supervision.access import breaks_for, supervisions_for
 from frame.supervision.actions import requirement_for
-from frame.supervision.models import Pack, Supervision
+from frame.supervision.models import CaseDiscussion, Pack, Supervision
 
 MONTHS_SHOWN = 12
 
@@ -96,12 +96,24 @@ def recent_months(
 
 
 def log_between(user: Any, first: dt.date, last: dt.date) -> list[Supervision]:
-    return list(
+    """The counted entries of a period, each with `case_codes`: the cases discussed, by code."""
+    entries = list(
         supervisions_for(user)
         .filter(held_on__gte=rules.month_of(first), held_on__lte=rules.last_day(last))
         .filter(recorded_in_error_at__isnull=True)
         .order_by("held_on", "recorded_at")
+        .prefetch_related(
+            Prefetch(
+                "discussions",
+                queryset=CaseDiscussion.objects.select_related("client").only(
+                    "id", "supervision_id", "client__case_code"
+                ),
+            )
+        )
     )
+    for entry in entries:
+        entry.case_codes = sorted({d.client.case_code for d in entry.discussions.all()})
+    return entries
 
 
 def pack_content(pack: Pack) -> dict[str, Any]:

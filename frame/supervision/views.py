@@ -302,7 +302,17 @@ def record_csv(request: StaffRequest) -> HttpResponse:
     context = _record_context(request.user, first, last)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Date", "Kind", "Minutes", "Group size", "Creditable minutes", "Supervisor"])
+    writer.writerow(
+        [
+            "Date",
+            "Kind",
+            "Minutes",
+            "Group size",
+            "Creditable minutes",
+            "Supervisor",
+            "Cases discussed",
+        ]
+    )
     for entry in context["entries"]:
         writer.writerow(
             [
@@ -312,6 +322,7 @@ def record_csv(request: StaffRequest) -> HttpResponse:
                 safe_cell(entry.group_size or ""),
                 safe_cell(rules.whole_minutes(entry.creditable)),
                 safe_cell(entry.supervisor_name),
+                safe_cell(" ".join(entry.case_codes)),
             ]
         )
     writer.writerow([])

@@ -192,9 +192,9 @@ def test_the_break_form_reads_a_month_and_refuses_nonsense(practitioner: Any, as
 
 @time_machine.travel(TODAY, tick=False)
 def test_the_record_as_csv_is_safe_to_open_in_a_spreadsheet(
-    practitioner: Any, as_user: Any
+    practitioner: Any, client_record: Any, as_user: Any
 ) -> None:
-    actions.record_supervision(
+    made = actions.record_supervision(
         by=practitioner,
         held_on=dt.date(2026, 5, 2),
         minutes=120,
@@ -202,6 +202,7 @@ def test_the_record_as_csv_is_safe_to_open_in_a_spreadsheet(
         group_size=8,
         supervisor_name='=HYPERLINK("http://evil.example")',
     )
+    actions.add_case(supervision=made, by=practitioner, client=client_record, discussed="Endings")
     response = as_user(practitioner).get(reverse("supervision:record_csv"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
@@ -214,7 +215,9 @@ def test_the_record_as_csv_is_safe_to_open_in_a_spreadsheet(
         "8",
         "15",
         '\'=HYPERLINK("http://evil.example")',
+        client_record.case_code,
     ]
+    assert "Feltham" not in response.content.decode("utf-8-sig")
     months = {row[0]: row for row in rows[3:] if row}
     assert months["2026-05"][1:4] == ["15", "90", "short"]
     assert AuditEvent.objects.filter(
@@ -223,14 +226,17 @@ def test_the_record_as_csv_is_safe_to_open_in_a_spreadsheet(
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_printable_record_as_pdf(practitioner: Any, as_user: Any, tmp_path: Path) -> None:
-    actions.record_supervision(
+def test_the_printable_record_as_pdf(
+    practitioner: Any, client_record: Any, as_user: Any, tmp_path: Path
+) -> None:
+    made = actions.record_supervision(
         by=practitioner,
         held_on=dt.date(2026, 5, 2),
         minutes=90,
         kind="phone",
         supervisor_name="Pat",
     )
+    actions.add_case(supervision=made, by=practitioner, client=client_record, discussed="Endings")
     response = as_user(practitioner).get(
         reverse("supervision:record_pdf") + "?from=2026-04&to=2026-05"
     )
@@ -240,6 +246,7 @@ def test_the_printable_record_as_pdf(practitioner: Any, as_user: Any, tmp_path: 
     assert "Robin Ashdown, April 2026 to May 2026" in text
     assert "Individual, by phone" in text
     assert "Short" in text and "Met" in text  # April short, May met
+    assert client_record.case_code in text and "Feltham" not in text
 
 
 def test_the_log_is_the_practitioners_alone(
