@@ -1,5 +1,5 @@
-"""What portal questionnaires and shared charts add to the client's portal home (registered in
-apps.py). Each builder issues one query, whatever the client's history holds."""
+"""What portal questionnaires and shared charts add to the client's portal home and the client card
+(registered in apps.py). Each builder issues one query, whatever the client's history holds."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from frame.clients import card
+from frame.clients.access import ClientView
 from frame.clients.models import Client
 from frame.measures import selectors
 from frame.portal import home
@@ -28,7 +30,24 @@ def shared_charts(request: HttpRequest, client: Client) -> dict[str, Any] | None
     return {"shares": rows[:HOME_ITEMS], "more": len(rows) > HOME_ITEMS}
 
 
+def waiting_on_card(request: HttpRequest, view: ClientView) -> dict[str, Any] | None:
+    """On the card, under the questionnaires: what is waiting in the client's portal."""
+    rows = list(selectors.open_requests_for_client(view.client)[: HOME_ITEMS + 1])
+    if not rows:
+        return None
+    return {"client": view.client, "waiting": rows[:HOME_ITEMS], "more": len(rows) > HOME_ITEMS}
+
+
 def register_all() -> None:
+    card.register(
+        card.CardSection(
+            key="measures-portal-waiting",
+            slot="main",
+            order=41,  # just after the questionnaires section
+            template="measures/card/waiting.html",
+            build=waiting_on_card,
+        )
+    )
     home.register(
         home.PortalPanel(
             key="measures-questionnaires",

@@ -386,3 +386,15 @@ def test_staff_pages_say_the_client_sent_it_from_their_portal(
         reverse("measures:administration", args=[client_record.pk, administration.pk])
     ).content.decode()
     assert "Completed by the client in their portal, sent by" in detail
+
+
+def test_the_card_shows_what_is_waiting_in_the_portal(
+    as_user: Any, practitioner: Any, client_record: Any, client_user: Any
+) -> None:
+    http = as_user(practitioner)
+    card_url = reverse("clients:card", args=[client_record.pk])
+    assert b"Waiting in their portal" not in http.get(card_url).content
+    request = send(client_record, practitioner)
+    actions.save_progress(request=request, answers=[1, 1, 1] + [None] * 7, by=client_user)
+    card = http.get(card_url).content.decode()
+    assert "Waiting in their portal" in card and "3 of 10 answered" in card
