@@ -213,3 +213,36 @@ def test_a_tag_stays_when_the_author_has_left_the_care_team(
     event = AuditEvent.objects.filter(action=Action.JOURNAL_ENTRY_SAVED).last()
     assert event is not None
     assert event.detail == {"how": "edited", "tagged": False, "tag_changed": True}
+
+
+@pytest.mark.parametrize("page", ["journal", "review"])
+def test_journal_pages_use_the_same_queries_whatever_the_journal_holds(
+    page: str, practitioner: Any, client_record: Any, as_user: Any
+) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    http = as_user(practitioner)
+    url = (
+        reverse("development:journal")
+        if page == "journal"
+        else reverse("development:journal_review", args=[client_record.pk])
+    )
+
+    def write(count: int) -> None:
+        for number in range(count):
+            actions.save_journal_entry(
+                by=practitioner,
+                text=f"Reflection {number}",
+                written_on=timezone.localdate(),
+                client=client_record,
+            )
+
+    write(1)
+    http.get(url)
+    with CaptureQueriesContext(connection) as small:
+        http.get(url)
+    write(12)
+    with CaptureQueriesContext(connection) as large:
+        response = http.get(url)
+    assert response.content.count(b"Reflection ") >= 13
+    assert len(large.captured_queries) == len(small.captured_queries)
