@@ -104,3 +104,11 @@ def may_read_register(user: Any, client: Client) -> bool:
     if membership.is_owner:
         return True
     return clients_for(user, section=Section.CLINICAL).filter(pk=client.pk).exists()
+
+
+def practice_register(user: Any) -> QuerySet[RegisterEntry]:
+    """Every entry in the owner's practice, for their oversight page; Http404 for anyone else."""
+    membership = _membership(user)
+    if membership is None or not membership.is_owner:
+        raise Http404(NOT_FOUND)
+    return RegisterEntry.objects.filter(client__practice_id=membership.practice_id)

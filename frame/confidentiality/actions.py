@@ -32,7 +32,7 @@ from frame.confidentiality.models import (
 )
 
 MAX_TEXT = 10_000
-VIEWED_PAGES = frozenset({"register", "entry", "correct"})
+VIEWED_PAGES = frozenset({"register", "entry", "correct", "practice"})
 
 
 @dataclass
@@ -274,3 +274,8 @@ def record_viewed(
         raise ValueError(f"Unknown page: {page}")
     action = Action.REGISTER_VIEWED if entry is None else Action.REGISTER_ENTRY_VIEWED
     record(action=action, actor=by, target=entry, client=client, detail={"page": page})
+
+
+def record_practice_viewed(*, by: Any) -> None:
+    """The owner's practice-wide list (no one client)."""
+    record(action=Action.REGISTER_VIEWED, actor=by, detail={"page": "practice"})

@@ -5,6 +5,7 @@ from frame.confidentiality import views
 app_name = "confidentiality"
 
 urlpatterns = [
+    path("", views.practice, name="practice"),
     path("clients/<uuid:client_id>/", views.register, name="register"),
     path("clients/<uuid:client_id>/new/", views.entry_new, name="entry_new"),
     path(

@@ -26,6 +26,7 @@ from frame.confidentiality.access import (
     NOT_FOUND,
     RegisterAccess,
     access_entry,
+    practice_register,
     register_access,
 )
 from frame.confidentiality.actions import EntryData
@@ -51,6 +52,17 @@ def _show_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, problems)
     else:
         form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET"])
+def practice(request: StaffRequest) -> HttpResponse:
+    """The owner's view of every decision recorded in the practice, newest first."""
+    entries = practice_register(request.user)
+    actions.record_practice_viewed(by=request.user)
+    page = Paginator(
+        selectors.entries_listed(entries).select_related("client"), settings.FRAME_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(request, "confidentiality/practice.html", {"page": page})
 
 
 @require_http_methods(["GET"])

@@ -359,3 +359,30 @@ def test_the_register_page_uses_the_same_queries_whatever_its_size(
         response = http.get(url)
     assert response.content.count(b"Corrected on") == 6
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- The owner's practice-wide list -----------------------------------------------------------
+
+
+def test_the_owner_sees_every_decision_in_the_practice(
+    practice: Any,
+    practitioner: Any,
+    colleague: Any,
+    administrator: Any,
+    outsider: Any,
+    as_user: Any,
+) -> None:
+    theirs = ClientFactory(practice=practice, created_by=colleague, family_name="Quenby")
+    CareTeamMemberFactory(client=theirs, user=colleague)
+    written = actions.record_entry(client=theirs, by=colleague, data=sharing())
+    url = reverse("confidentiality:practice")
+    page = as_user(practitioner).get(url)
+    assert page.status_code == 200
+    assert b"Quenby" in page.content
+    assert reverse("confidentiality:entry", args=[theirs.pk, written.pk]).encode() in page.content
+    event = AuditEvent.objects.filter(action=Action.REGISTER_VIEWED).last()
+    assert event is not None and event.detail == {"page": "practice"}
+    for other in (colleague, administrator):
+        assert as_user(other).get(url).status_code == 404
+    elsewhere = as_user(outsider).get(url)  # another practice's owner: their own, empty list
+    assert elsewhere.status_code == 200 and b"Quenby" not in elsewhere.content
