@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from frame.brief import sections as brief
 from frame.clients import card
 from frame.clients.access import ClientView
+from frame.contracts.selectors import chance_encounter_for
 from frame.endings import actions, selectors
 
 # Frame's own words, shown when the contract says nothing about contact after the work ends.
@@ -38,9 +39,15 @@ def ending_section(request: HttpRequest, view: ClientView) -> dict[str, Any] | N
 
 
 def post_ending_reminder(request: HttpRequest, view: ClientView) -> dict[str, Any] | None:
+    """Frame's own reminder (contracts have no term for contact after the work ends), with the
+    client's own chance-encounter wish when they gave one: it still applies after the ending."""
     if view.client.status not in actions.WORK_OVER:
         return None
-    return {"client": view.client, "reminder": POST_ENDING_REMINDER}
+    return {
+        "client": view.client,
+        "reminder": POST_ENDING_REMINDER,
+        "encounter": chance_encounter_for(view.client),
+    }
 
 
 def brief_countdown(subject: brief.BriefSubject) -> dict[str, Any] | None:

@@ -407,12 +407,19 @@ def test_review_and_letter_before_an_ending_lead_to_recording_it(
 def test_an_ended_clients_card_shows_the_ending_and_the_post_ending_reminder(
     active_client: Client, practitioner: Any, administrator: Any, as_user: Any
 ) -> None:
+    from frame.contracts import actions as contract_actions
+
+    card = reverse("clients:card", args=[active_client.pk])
+    assert "After the ending" not in as_user(practitioner).get(card).content.decode()
+    contract_actions.set_chance_encounter(
+        client=active_client, by=practitioner, choice="nod_or_smile"
+    )
     actions.record_ending(
         client=active_client, by=practitioner, kind="planned", ended_on=timezone.localdate()
     )
-    card = reverse("clients:card", args=[active_client.pk])
     page = as_user(practitioner).get(card).content.decode()
     assert "After the ending" in page and "Clinical record: kept until" in page
+    assert "their wish still applies: “A nod or a smile only”" in page
     admin_page = as_user(administrator).get(card).content.decode()
     assert "After the ending" not in admin_page and "kept until" not in admin_page
 
