@@ -273,10 +273,12 @@ class Suggestion(models.Model):
         return self.status == SuggestionStatus.PENDING
 
 
+# Frame's words until the owner writes the practice's own: no promise of a reply time, which
+# only the practice can make.
 DEFAULT_MESSAGES_STATEMENT = (
-    "Messages sent through the portal are read during working hours, usually within two "
-    "working days. They are not read in the evenings, at weekends, on bank holidays or when "
-    "your practitioner is away."
+    "Messages are read during working hours only. They are not read in the evenings, at "
+    "weekends, on bank holidays or while your practitioner is away, so please do not wait for "
+    "a reply if you need help now."
 )
 
 
