@@ -41,6 +41,7 @@ from frame.measures.models import (
     RiskAlert,
     ScheduleRule,
 )
+from frame.measures.selectors import wording_for
 from frame.measures.wording import Wording
 from frame.portal.models import PortalAccount
 
@@ -293,8 +294,6 @@ def _record_request(
             "This client has no active portal account, so there is nowhere to send it. "
             "Invite them to the portal first, or record their answers in session."
         )
-    from frame.measures.selectors import wording_for  # selectors imports nothing from here
-
     if wording_for(client.practice_id, instrument) is None:
         raise NotSendable(
             f"Your practice has not imported its licensed wording for {instrument.short_title} "
