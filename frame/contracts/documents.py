@@ -48,6 +48,7 @@ def contract_pdf_bytes(*, client: Client, current: selectors.CurrentContract) ->
             "agreement": status.agreement if agreed_as_is else None,
             "as_of": timezone.localdate(),
             "sha256": doc.sha256,
+            "crisis_practice_id": client.practice_id,  # the practice's own crisis contacts
         },
     )
 

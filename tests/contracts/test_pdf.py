@@ -101,3 +101,20 @@ def test_the_fetcher_serves_only_our_static_files() -> None:
     refused = " ".join(fetcher.refused)
     for url in ("127.0.0.1", "/etc/passwd", "file:///etc/passwd", "169.254.169.254", "data:"):
         assert url in refused, url
+
+
+def test_a_contract_not_yet_agreed_lists_the_practices_own_crisis_contacts(
+    client_record: Any, practitioner: Any, template: Any, as_user: Any, tmp_path: Path
+) -> None:
+    from frame.portal.models import CrisisContact
+
+    CrisisContact.objects.create(
+        practice=client_record.practice,
+        position=99,
+        name="Harbourside Night Line",
+        how_to_reach="0800 000 4321",
+    )
+    url = reverse("contracts:contract_pdf", args=[client_record.pk])
+    text = pdf_text(as_user(practitioner).get(url).content, tmp_path)
+    assert "Not yet agreed" in text
+    assert "Harbourside Night Line" in text and "0800 000 4321" in text
