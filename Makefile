@@ -56,6 +56,7 @@ bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench.scheduling
 	$(BIN)/python -m tests.bench.memory
 	$(BIN)/python -m tests.bench.note_search
+	$(BIN)/python -m tests.bench.outcomes
 
 # Regenerate the hash-locked requirement files after editing pyproject.toml.
 lock: $(VENV)/.dev-installed
