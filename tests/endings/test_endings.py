@@ -550,3 +550,19 @@ def test_no_ending_can_be_planned_once_the_work_has_ended(
         actions.set_planned_ending(
             client=active_client, by=practitioner, end_on=None, sessions=4, based_on=None
         )
+
+
+@pytest.mark.parametrize("name", [*PAGES, "endings:retention", "notes:search"])
+def test_the_client_themselves_gets_not_found_from_the_portal(
+    active_client: Client, practitioner: Any, name: str
+) -> None:
+    from tests.portal.factories import portal_user_for, signed_in_client
+
+    actions.record_ending(
+        client=active_client, by=practitioner, kind="planned", ended_on=timezone.localdate()
+    )
+    http = signed_in_client(portal_user_for(active_client, invited_by=practitioner))
+    practice_wide = name in {"endings:retention", "notes:search"}
+    url = reverse(name, args=[] if practice_wide else [active_client.pk])
+    assert http.get(url).status_code == 404
+    assert http.post(url, {"q": "anything", "text": "x"}).status_code == 404
