@@ -14,3 +14,15 @@ class MeasuresConfig(AppConfig):
         from frame.measures import progress_panels  # portal home: questionnaires, shared charts
 
         progress_panels.register_all()
+
+        from frame.measures.tasks import EVERY, send_scheduled_questionnaires
+        from frame.scheduling import tasks
+
+        tasks.register(
+            tasks.Periodic(
+                "send_questionnaires",
+                send_scheduled_questionnaires,
+                EVERY,
+                "Sending scheduled questionnaires to clients' portals",
+            )
+        )

@@ -1,6 +1,6 @@
 """The background task that sends scheduled questionnaires (see schedules.py).
 
-Run by `frame worker` once it is in the worker's periodic schedule, or by
+Run by `frame worker` (registered in its periodic schedule from MeasuresConfig.ready()), or by
 `frame sendquestionnaires` from cron. Each run is idempotent, so a failed run is simply done again
 at the next period; a task that raises is left as a failed task for the owners' home page.
 """
@@ -14,7 +14,7 @@ from django_tasks import task
 
 from frame.measures.schedules import send_due
 
-EVERY = dt.timedelta(minutes=15)
+EVERY = dt.timedelta(minutes=15)  # how often `frame worker` queues it (see apps.py)
 
 
 @task()

@@ -15,3 +15,15 @@ class SafetyConfig(AppConfig):
             receivers.raise_flag_on_risk, dispatch_uid="safety.raise_flag_on_risk"
         )
         panels.register_all()
+
+        from frame.safety.tasks import EVERY, send_flag_reminders
+        from frame.scheduling import tasks
+
+        tasks.register(
+            tasks.Periodic(
+                "send_flag_reminders",
+                send_flag_reminders,
+                EVERY,
+                "Emailing reminders about risk flags not yet acknowledged",
+            )
+        )

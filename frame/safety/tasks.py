@@ -1,7 +1,7 @@
 """The background task that emails reminders about unacknowledged risk flags.
 
-Run by `frame worker` once it is in the worker's periodic schedule (frame.scheduling.tasks
-.SCHEDULE, every EVERY), or by `frame sendflagreminders` from cron. Every step is safe to repeat,
+Run by `frame worker` (registered in the periodic schedule from SafetyConfig.ready(), every
+EVERY), or by `frame sendflagreminders` from cron. Every step is safe to repeat,
 so a failed run is simply done again at the next period.
 """
 

@@ -12,15 +12,10 @@ from django_tasks_db.models import DBTaskResult
 from frame.clients.access import ClientView
 from frame.clients.models import CareTeamMember, Client
 from frame.contracts.selectors import terms_for
-from frame.scheduling import selectors
+from frame.scheduling import selectors, tasks
 from frame.scheduling.access import keeps_diary
 from frame.scheduling.counting import COUNTING_RULE
 from frame.scheduling.models import Reminder
-
-TASK_NAMES = {
-    "frame.scheduling.tasks.send_reminders": "Sending appointment reminders",
-    "frame.scheduling.tasks.extend_slots": "Writing regular slots' sessions ahead",
-}
 
 
 def card_section(request: HttpRequest, view: ClientView) -> dict[str, Any] | None:
@@ -96,4 +91,4 @@ def failed_tasks_panel(request: HttpRequest) -> dict[str, Any] | None:
     )
     if not failed:
         return None
-    return {"failed": [(TASK_NAMES.get(path, path), at) for path, at in failed]}
+    return {"failed": [(tasks.label_for(path), at) for path, at in failed]}

@@ -65,6 +65,7 @@ class Periodic:
     name: str
     task: Task[Any, Any]
     every: dt.timedelta
+    label: str  # what the owners' home page calls it if it fails
 
 
 _schedule: dict[str, Periodic] = {}
@@ -79,8 +80,23 @@ def schedule() -> list[Periodic]:
     return list(_schedule.values())
 
 
-register(Periodic("send_reminders", send_reminders, dt.timedelta(minutes=5)))
-register(Periodic("extend_slots", extend_slots, dt.timedelta(days=1)))
+register(
+    Periodic(
+        "send_reminders", send_reminders, dt.timedelta(minutes=5), "Sending appointment reminders"
+    )
+)
+register(
+    Periodic(
+        "extend_slots", extend_slots, dt.timedelta(days=1), "Writing regular slots' sessions ahead"
+    )
+)
+
+
+def label_for(task_path: str) -> str:
+    labels = {periodic.task.module_path: periodic.label for periodic in schedule()}
+    return labels.get(task_path, task_path)
+
+
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 

@@ -23,6 +23,15 @@ from tests.scheduling.conftest import LONDON
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# Every periodic task the worker queues: the diary's own, and those other apps register.
+EVERY_TASK_PATH = [
+    "frame.scheduling.tasks.send_reminders",
+    "frame.scheduling.tasks.extend_slots",
+    "frame.measures.tasks.send_scheduled_questionnaires",
+    "frame.safety.tasks.send_flag_reminders",
+]
+
+
 def at(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2027, 3, 1, hour, minute, tzinfo=LONDON)
 
@@ -42,26 +51,34 @@ def test_the_worker_sends_due_reminders_from_the_queue(
     assert message.to == [client_record.email]
     assert Reminder.objects.get().state == Reminder.State.SENT
     ran = DBTaskResult.objects.successful().values_list("task_path", flat=True)
-    assert sorted(ran) == [
-        "frame.scheduling.tasks.extend_slots",
-        "frame.scheduling.tasks.send_reminders",
-    ]
+    assert sorted(ran) == sorted(EVERY_TASK_PATH)
     # Within the same five minutes nothing is queued again, so nothing is sent twice.
     with time_machine.travel(at(10, 4), tick=False):
         call_command("worker", "--once")
-    assert DBTaskResult.objects.count() == 2 and len(mailoutbox) == 1
+    assert DBTaskResult.objects.count() == len(EVERY_TASK_PATH) and len(mailoutbox) == 1
 
 
 def test_a_period_is_queued_once_however_many_workers_ask(db: Any) -> None:
     now = at(10, 2)
-    assert tasks.enqueue_due(now=now) == ["send_reminders", "extend_slots"]
+    assert tasks.enqueue_due(now=now) == [
+        "send_reminders",
+        "extend_slots",
+        "send_questionnaires",
+        "send_flag_reminders",
+    ]
     assert tasks.enqueue_due(now=now) == []
     assert tasks.enqueue_due(now=at(10, 4)) == []
-    assert DBTaskResult.objects.count() == 2
-    # The next five minutes bring the reminders round again; the slots wait for tomorrow.
+    assert DBTaskResult.objects.count() == 4
+    # The next five minutes bring the reminders round again; the slots wait for tomorrow, the
+    # questionnaires and the risk-flag reminders for the next quarter hour.
     assert tasks.enqueue_due(now=at(10, 6)) == ["send_reminders"]
     assert PeriodicRun.objects.filter(name="send_reminders").count() == 2
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 5
+    assert tasks.enqueue_due(now=at(10, 15)) == [
+        "send_reminders",
+        "send_questionnaires",
+        "send_flag_reminders",
+    ]
 
 
 def test_a_failing_task_is_retried_with_back_off_then_shown_to_the_owner(
@@ -128,4 +145,4 @@ def test_the_worker_stops_when_the_server_it_belongs_to_has_gone(db: Any) -> Non
         for sig, handler in saved.items():
             signal.signal(sig, handler)
     assert "The server has stopped" in err.getvalue()
-    assert DBTaskResult.objects.successful().count() == 2
+    assert DBTaskResult.objects.successful().count() == len(EVERY_TASK_PATH)
