@@ -119,6 +119,14 @@ class RequirementForm(_PlainForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["monthly_minutes"]
+        words = "The monthly minimum must be between 1 minute and 24 hours (1440 minutes)."
+        field.error_messages.update(
+            {"min_value": words, "max_value": words, "invalid": "Enter a whole number of minutes."}
+        )
+
 
 class BreakForm(_PlainForm):
     month = forms.CharField(

@@ -345,3 +345,16 @@ def test_a_wrong_entry_is_set_aside_not_deleted_and_counts_for_nothing(
     assert not AuditEvent.objects.filter(detail__icontains="Typed").exists()
     # No cases can be added to it any more.
     assert http.get(reverse("supervision:case_new", args=[wrong.pk])).status_code == 302
+
+
+def test_the_requirement_is_chosen_on_a_form_and_audited(practitioner: Any, as_user: Any) -> None:
+    http = as_user(practitioner)
+    url = reverse("supervision:requirement")
+    refused = http.post(url, {"rule": "student", "monthly_minutes": "0"})
+    assert "The monthly minimum must be between 1 minute and 24 hours" in refused.content.decode()
+    assert not AuditEvent.objects.filter(action=Action.SUPERVISION_REQUIREMENT_CHANGED).exists()
+    assert http.post(url, {"rule": "student", "monthly_minutes": "120"}).status_code == 302
+    assert actions.requirement_for(practitioner).monthly_minutes == 120
+    event = AuditEvent.objects.get(action=Action.SUPERVISION_REQUIREMENT_CHANGED)
+    assert event.detail == {"rule": "student", "monthly_minutes": 120}
+    assert "student placement rule" in http.get(reverse("supervision:log")).content.decode()
