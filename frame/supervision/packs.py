@@ -23,6 +23,7 @@ from frame.clients.models import Client, Person
 from frame.measures import definitions
 from frame.measures.models import Administration
 from frame.notes.models import NoteStatus, SessionNote
+from frame.safety.access import flags_awaiting_supervision
 from frame.safety.models import RiskFlag
 from frame.scheduling.counting import COUNTED_KINDS
 from frame.scheduling.models import HELD_STATUSES, Appointment
@@ -58,16 +59,12 @@ def events_to_take(user: Any) -> QuerySet[BoundaryEvent]:
 
 
 def flags_to_take(user: Any) -> QuerySet[RiskFlag]:
-    """Risk flags marked "take to supervision", not yet taken, on the user's caseload."""
-    return (
-        RiskFlag.objects.filter(
-            client__in=clients_for(user, section=Section.CLINICAL),
-            to_supervision=True,
-            taken_to_supervision_on__isnull=True,
-        )
-        .select_related("client")
-        .only("id", "source", "raised_at", "client__id", "client__case_code")
-        .order_by("raised_at", "id")
+    """Risk flags marked "take to supervision", not yet taken, on the user's caseload.
+
+    Through the safety app's own access function: its flags are its to scope.
+    """
+    return flags_awaiting_supervision(user).only(
+        "id", "source", "raised_at", "client__id", "client__case_code"
     )
 
 
