@@ -566,3 +566,27 @@ def test_the_client_themselves_gets_not_found_from_the_portal(
     url = reverse(name, args=[] if practice_wide else [active_client.pk])
     assert http.get(url).status_code == 404
     assert http.post(url, {"q": "anything", "text": "x"}).status_code == 404
+
+
+def test_the_confirmation_page_carries_everything_typed_back_unchanged(
+    active_client: Client, practitioner: Any, as_user: Any
+) -> None:
+    import html
+    import re
+
+    http = as_user(practitioner)
+    url = reverse("endings:record", args=[active_client.pk])
+    typed = {
+        "kind": "unplanned",
+        "ended_on": _days_ago(1),
+        "last_attended_on": _days_ago(30),
+        "what_was_tried": 'Two emails & a "gentle" letter <b>',
+        "what_changed": CANARY,
+    }
+    confirm = http.post(url, typed).content.decode()
+    hidden = re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', confirm)
+    carried = {name: html.unescape(value) for name, value in hidden}
+    assert {k: carried[k] for k in typed} == typed
+    assert http.post(url, {**carried, "confirm": "yes"}).status_code == 302
+    ending = Ending.objects.get()
+    assert ending.what_was_tried == typed["what_was_tried"] and ending.what_changed == CANARY
