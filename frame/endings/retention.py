@@ -56,7 +56,7 @@ class Period:
 
 def clinical_period(*, ended_on: dt.date, years: int, date_of_birth: dt.date | None) -> Period:
     until = add_years(ended_on, years)
-    basis = f"{years} years after the ending (the period in the client's contract)"
+    basis = f"{years} years after the ending, the period in the client's contract"
     if date_of_birth is not None:
         age = age_on(date_of_birth, ended_on)
         if age < ADULT_AGE:
@@ -76,7 +76,7 @@ def process_period(*, ended_on: dt.date, months: int) -> Period:
         retention_class=PROCESS,
         runs_from=ended_on,
         keep_until=add_months(ended_on, months),
-        basis=f"{months} months after the ending (the practice's period for process notes)",
+        basis=f"{months} months after the ending, the practice's period for process notes",
     )
 
 
