@@ -14,8 +14,8 @@
    hand-written SQL statement, taking turns for `--rounds`, and prints both medians and their
    ratio. Exits non-zero if the two disagree on any count.
 
-The default run takes about a quarter of an hour on two shared cores (see docs/benchmarks.md);
-`--episodes 5000` is a quick check.
+The default run took 9 to 25 minutes on two shared cores, depending on their load (see
+docs/benchmarks.md); `--episodes 5000 --backends sqlite` is a quick check.
 """
 
 from __future__ import annotations
@@ -268,12 +268,16 @@ def seed(episodes: int) -> dict[str, Any]:
             )
             user = staff[number % CLINICIANS]
             sessions = rng.choice([1, 2, 3, 4, 5, 6, 6, 8, 8, 10, 12, 16])
-            last = PERIOD_START + dt.timedelta(days=rng.randrange(span))
+            # Every ended course's last attended session lands inside the period (the gaps
+            # between sessions vary, so keep clear of both ends).
+            last = PERIOD_START + dt.timedelta(days=40 + rng.randrange(span - 140))
             first = last - dt.timedelta(weeks=sessions + 1)
             appointment(client_id, user, first - dt.timedelta(days=7), "assessment", "attended")
             days = list(_days(first, sessions, rng))
             for day in days:
                 status_ = rng.choice(["attended"] * 12 + ["late", "did_not_attend"])
+                if day == days[-1]:
+                    status_ = "attended"  # the course ends with an attended session
                 appointment(client_id, user, day, "session", status_)
             if not ended:
                 continue
