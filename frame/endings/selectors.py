@@ -22,9 +22,13 @@ def plan_history(client: Client) -> list[PlannedEnding]:
 
 
 def current_plan(client: Client) -> PlannedEnding | None:
-    """The planned ending in force: the newest row, unless it withdrew the plan."""
+    """The planned ending in force: the newest row, unless it withdrew the plan or the work has
+    ended since it was set (a client who comes back starts without a plan)."""
     newest = PlannedEnding.objects.filter(client=client).first()
-    return None if newest is None or newest.withdrawn else newest
+    if newest is None or newest.withdrawn:
+        return None
+    ended_since = Ending.objects.filter(client=client, recorded_at__gte=newest.set_at).exists()
+    return None if ended_since else newest
 
 
 def latest_plan_row(client: Client) -> PlannedEnding | None:

@@ -50,7 +50,7 @@ def _card(client: Any) -> str:
 def plan(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
     client = access_endings_client(request.user, client_id)
     newest = selectors.latest_plan_row(client)
-    current = newest if newest is not None and not newest.withdrawn else None
+    current = selectors.current_plan(client)
     work_over = client.status in actions.WORK_OVER
     initial: dict[str, Any] = {"based_on": str(newest.pk) if newest else ""}
     if current is not None:

@@ -590,3 +590,28 @@ def test_the_confirmation_page_carries_everything_typed_back_unchanged(
     assert http.post(url, {**carried, "confirm": "yes"}).status_code == 302
     ending = Ending.objects.get()
     assert ending.what_was_tried == typed["what_was_tried"] and ending.what_changed == CANARY
+
+
+def test_a_client_who_comes_back_starts_without_the_old_plan(
+    active_client: Client, practitioner: Any, as_user: Any
+) -> None:
+    plan = actions.set_planned_ending(
+        client=active_client, by=practitioner, end_on=None, sessions=6, based_on=None
+    )
+    ending = actions.record_ending(
+        client=active_client, by=practitioner, kind="planned", ended_on=timezone.localdate()
+    )
+    assert ending.planned == plan
+    client_actions.change_status(client=active_client, by=practitioner, to_status="active")
+    active_client.refresh_from_db()
+    assert selectors.current_plan(active_client) is None
+    assert selectors.countdown(active_client) is None
+    http = as_user(practitioner)
+    card = http.get(reverse("clients:card", args=[active_client.pk])).content.decode()
+    assert "No ending planned yet" in card and "sessions left" not in card
+    new = http.post(
+        reverse("endings:plan", args=[active_client.pk]),
+        {"sessions": "4", "end_on": "", "based_on": str(plan.pk)},
+    )
+    assert new.status_code == 302
+    assert selectors.current_plan(active_client).sessions == 4  # type: ignore[union-attr]
