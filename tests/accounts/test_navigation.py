@@ -14,7 +14,7 @@ from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-CLINICAL_AREAS = ["Safety", "Outcomes", "Supervision", "Journal and CPD"]
+CLINICAL_AREAS = ["Safety", "Outcomes", "Supervision", "Search notes", "Journal and CPD"]
 
 
 def nav_links(html: str) -> dict[str, str]:

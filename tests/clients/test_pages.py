@@ -270,6 +270,15 @@ def test_the_status_page_offers_only_allowed_moves(
     assert 'value="archived"' not in content
 
 
+def test_the_status_page_points_clinicians_to_recording_the_ending(
+    as_user: Any, practitioner: Any, administrator: Any, client_record: Client
+) -> None:
+    ending = reverse("endings:record", args=[client_record.pk])
+    assert ending in as_user(practitioner).get(status_url(client_record)).content.decode()
+    admin_page = as_user(administrator).get(status_url(client_record))
+    assert admin_page.status_code == 200 and ending not in admin_page.content.decode()
+
+
 @pytest.mark.parametrize(
     ("data", "explanation"),
     [
