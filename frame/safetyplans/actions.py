@@ -117,7 +117,12 @@ def _write_version(
 
 def _locked_plan(client: Client) -> SafetyPlan:
     plan, _ = SafetyPlan.objects.get_or_create(client=client)
-    return SafetyPlan.objects.select_for_update().select_related("current_version").get(pk=plan.pk)
+    # `of`: lock the plan row only; PostgreSQL cannot lock the nullable side of the outer join.
+    return (
+        SafetyPlan.objects.select_for_update(of=("self",))
+        .select_related("current_version")
+        .get(pk=plan.pk)
+    )
 
 
 @transaction.atomic
