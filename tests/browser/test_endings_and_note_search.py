@@ -20,34 +20,11 @@ from frame.accounts.models import Role
 from frame.endings.models import Ending, PlannedEnding
 from frame.notes import actions as note_actions
 from tests.browser.conftest import Visit
-from tests.browser.totp import current_code
+from tests.browser.pages import field, heading, staff_sign_in
 from tests.endings.factories import session
 from tests.factories import CareTeamMemberFactory, ClientFactory, MembershipFactory
 
 PASSWORD = "harbour-7315-willow-slate"
-
-
-def _heading(visit: Visit, pattern: str) -> None:
-    heading = visit.page.get_by_role("heading", level=1)
-    heading.wait_for()
-    assert re.search(pattern, heading.inner_text(), re.IGNORECASE), heading.inner_text()
-
-
-def _field(visit: Visit, label: str) -> Any:
-    return visit.page.get_by_label(re.compile(rf"^{re.escape(label)}"))
-
-
-def _sign_in(visit: Visit, email: str, secret: str) -> None:
-    page = visit.page
-    visit.goto(reverse("account_login"))
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    code = page.get_by_label(re.compile("code from your app", re.IGNORECASE))
-    code.wait_for()
-    code.fill(current_code(secret)[0])
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name=re.compile("good to see you", re.IGNORECASE)).wait_for()
 
 
 def test_plan_record_an_ending_and_search_notes(visit: Visit, transactional_db: Any) -> None:
@@ -76,14 +53,14 @@ def test_plan_record_an_ending_and_search_notes(visit: Visit, transactional_db: 
     secret = generate_totp_secret()
     TOTP.activate(owner, secret)
     page = visit.page
-    _sign_in(visit, owner.email, secret)
+    staff_sign_in(visit, owner.email, PASSWORD, secret)
 
     # 1. A planned ending from the card, with its countdown.
     visit.goto(reverse("clients:card", args=[client.pk]))
     page.get_by_role("link", name=re.compile("^Plan an ending")).click()
-    _heading(visit, "planned ending")
+    heading(visit, "planned ending")
     visit.check_accessibility("plan an ending, empty")
-    _field(visit, "Agreed number of sessions").fill("6")
+    field(visit, "Agreed number of sessions").fill("6")
     page.get_by_role("button", name="Save planned ending").click()
     page.locator("#ending").wait_for()
     assert "5 sessions left of 6" in page.locator("#ending").inner_text()
@@ -92,41 +69,41 @@ def test_plan_record_an_ending_and_search_notes(visit: Visit, transactional_db: 
 
     # 2. An unplanned ending: refused with what is missing named, then confirmed.
     page.get_by_role("link", name="Record the ending").click()
-    _heading(visit, "record the ending")
+    heading(visit, "record the ending")
     visit.check_accessibility("record an ending, empty")
     page.get_by_role("radio", name="Unplanned ending").check()
-    _field(visit, "Date the work ended").fill(timezone.localdate().isoformat())
-    _field(visit, "Ending review: what changed").fill("More able to ask for help.")
+    field(visit, "Date the work ended").fill(timezone.localdate().isoformat())
+    field(visit, "Ending review: what changed").fill("More able to ask for help.")
     page.get_by_role("button", name="Continue").click()
     summary = page.get_by_role("alert")
     summary.wait_for()
     assert "Say what was tried to reach the client" in summary.inner_text()
-    assert _field(visit, "Ending review: what changed").input_value() == (
+    assert field(visit, "Ending review: what changed").input_value() == (
         "More able to ask for help."
     )
     visit.check_accessibility("record an ending, with errors")
-    _field(visit, "What was tried to reach the client").fill("Two emails and a letter.")
-    _field(visit, "Date the client last attended").fill(
+    field(visit, "What was tried to reach the client").fill("Two emails and a letter.")
+    field(visit, "Date the client last attended").fill(
         (timezone.localdate() - dt.timedelta(days=14)).isoformat()
     )
     page.get_by_role("button", name="Continue").click()
-    _heading(visit, "confirm the ending")
+    heading(visit, "confirm the ending")
     assert "kept until" in page.locator("main").inner_text()
     visit.check_accessibility("confirm the ending")
     page.get_by_role("button", name="Yes, record the ending").click()
-    _heading(visit, "ending letter")
+    heading(visit, "ending letter")
     ending = Ending.objects.get(client=client)
     assert ending.kind == "unplanned" and ending.what_was_tried == "Two emails and a letter."
     visit.check_accessibility("ending letter")
 
     # 3. The letter edited and saved; the review and the card after the ending.
-    letter = _field(visit, "Letter")
+    letter = field(visit, "Letter")
     assert letter.input_value().startswith("Dear Tamsin,")
     letter.fill("Dear Tamsin,\n\nThank you for our work together.\n\nNesta")
     page.get_by_role("button", name="Save letter").click()
     page.get_by_text("Letter saved.").wait_for()
     visit.goto(reverse("endings:review", args=[client.pk]))
-    _heading(visit, "ending review")
+    heading(visit, "ending review")
     visit.check_accessibility("ending review")
     visit.goto(reverse("clients:card", args=[client.pk]))
     assert "After the ending" in page.locator("main").inner_text()
@@ -134,12 +111,12 @@ def test_plan_record_an_ending_and_search_notes(visit: Visit, transactional_db: 
 
     # 4. Searching your own signed notes by a word in them.
     visit.goto(reverse("notes:search"))
-    _heading(visit, "search your notes")
+    heading(visit, "search your notes")
     visit.check_accessibility("note search, empty")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("alert").wait_for()
     visit.check_accessibility("note search, with an error")
-    _field(visit, "Words to find").fill("Lighthouse")
+    field(visit, "Words to find").fill("Lighthouse")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("heading", name="1 note found").wait_for()
     assert "lighthouse walks" in page.locator("main").inner_text()

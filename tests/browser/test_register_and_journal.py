@@ -19,34 +19,10 @@ from frame.accounts.models import Role
 from frame.confidentiality.models import RegisterEntry
 from frame.development.models import CpdActivity, JournalEntry
 from tests.browser.conftest import Visit
-from tests.browser.totp import current_code
+from tests.browser.pages import field, heading, staff_sign_in
 from tests.factories import CareTeamMemberFactory, ClientFactory, MembershipFactory
 
 PASSWORD = "lantern-4821-heather-moss"
-
-
-def _heading(visit: Visit, pattern: str) -> None:
-    heading = visit.page.get_by_role("heading", level=1)
-    heading.wait_for()
-    assert re.search(pattern, heading.inner_text(), re.IGNORECASE), heading.inner_text()
-
-
-def _field(visit: Visit, label: str) -> Any:
-    """The input whose label starts with `label` (labels may add "(optional)")."""
-    return visit.page.get_by_label(re.compile(rf"^{re.escape(label)}"))
-
-
-def _sign_in(visit: Visit, email: str, secret: str) -> None:
-    page = visit.page
-    visit.goto(reverse("account_login"))
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    code = page.get_by_label(re.compile("code from your app", re.IGNORECASE))
-    code.wait_for()
-    code.fill(current_code(secret)[0])
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name=re.compile("good to see you", re.IGNORECASE)).wait_for()
 
 
 def test_register_journal_and_cpd(visit: Visit, transactional_db: Any) -> None:
@@ -68,48 +44,48 @@ def test_register_journal_and_cpd(visit: Visit, transactional_db: Any) -> None:
     TOTP.activate(owner, secret)
     page = visit.page
     today = timezone.localdate().strftime("%d/%m/%Y")
-    _sign_in(visit, owner.email, secret)
+    staff_sign_in(visit, owner.email, PASSWORD, secret)
 
     # 1. The register from the client card: empty, then a refused entry, then a decision.
     visit.goto(reverse("clients:card", args=[client.pk]))
     assert "Confidentiality register" in page.locator("#confidentiality-register").inner_text()
     page.get_by_role("link", name=re.compile("^Open the register")).click()
-    _heading(visit, "confidentiality register")
+    heading(visit, "confidentiality register")
     visit.check_accessibility("register, empty")
     page.get_by_role("link", name="Record a decision").click()
-    _heading(visit, "record a decision")
+    heading(visit, "record a decision")
     visit.check_accessibility("new register entry")
-    _field(visit, "The concern").fill("Mentioned a neighbour's child left alone at night.")
+    field(visit, "The concern").fill("Mentioned a neighbour's child left alone at night.")
     page.get_by_role("button", name="Record the decision").click()
     summary = page.get_by_role("alert")
     summary.wait_for()
     text = summary.inner_text()
     assert "Choose the decision" in text and "basis you considered" in text
     assert "reasons for the decision" in text
-    assert _field(visit, "The concern").input_value().startswith("Mentioned a neighbour")
+    assert field(visit, "The concern").input_value().startswith("Mentioned a neighbour")
     visit.check_accessibility("new register entry with errors")
     page.get_by_label("Child protection").check()
     page.get_by_label("Supervisor").check()
-    _field(visit, "The advice you were given").fill("Supervisor: discuss with the client first.")
+    field(visit, "The advice you were given").fill("Supervisor: discuss with the client first.")
     page.get_by_label("Yes, before the decision was acted on").check()
     page.get_by_label("Not share").check()
-    _field(visit, "The reasons for the decision").fill(
+    field(visit, "The reasons for the decision").fill(
         "The client will contact the child's parent; no immediate danger described."
     )
-    _field(visit, "Review date").fill(today)
+    field(visit, "Review date").fill(today)
     page.get_by_role("button", name="Record the decision").click()
-    _heading(visit, "not share")
+    heading(visit, "not share")
     visit.check_accessibility("register entry")
     first = RegisterEntry.objects.get(client=client)
     assert first.decision == "not_share" and first.legal_hold
 
     # 2. A correction: a new entry, the old one kept and marked.
     page.get_by_role("link", name="Correct this entry").click()
-    _heading(visit, "correct the entry")
+    heading(visit, "correct the entry")
     visit.check_accessibility("correcting a register entry")
-    _field(visit, "Follow-up").fill("Check in at the next session.")
+    field(visit, "Follow-up").fill("Check in at the next session.")
     page.get_by_role("button", name="Record the correction").click()
-    _heading(visit, "not share")
+    heading(visit, "not share")
     assert "This entry corrects" in page.locator("main").inner_text()
     visit.goto(reverse("confidentiality:entry", args=[client.pk, first.pk]))
     assert "has been corrected" in page.locator("main").inner_text()
@@ -124,11 +100,11 @@ def test_register_journal_and_cpd(visit: Visit, transactional_db: Any) -> None:
     assert "Idris Maelor" in panel.inner_text()
     visit.check_accessibility("home with decisions to review")
     panel.get_by_role("link", name=re.compile("^Idris Maelor")).click()
-    _heading(visit, "not share")
+    heading(visit, "not share")
     page.get_by_role("button", name="Add the follow-up").click()
     page.get_by_role("alert").wait_for()
     visit.check_accessibility("register entry with a follow-up error")
-    _field(visit, "What happened next").fill("The client spoke to the parent; all well.")
+    field(visit, "What happened next").fill("The client spoke to the parent; all well.")
     page.get_by_role("button", name="Add the follow-up").click()
     page.get_by_text("Follow-up added.").wait_for()
     assert "none planned" in page.locator("#follow-ups").inner_text()
@@ -138,19 +114,19 @@ def test_register_journal_and_cpd(visit: Visit, transactional_db: Any) -> None:
 
     # 4. The journal: an error, then an entry tagged with the client's case code.
     visit.goto(reverse("development:journal"))
-    _heading(visit, "reflective journal")
+    heading(visit, "reflective journal")
     visit.check_accessibility("journal, empty")
     page.get_by_role("button", name="Save entry").click()
     page.get_by_role("alert").wait_for()
     visit.check_accessibility("journal with an error")
-    _field(visit, "Your reflection").fill("Felt a rush of protectiveness I want to look at.")
-    _field(visit, "Case code").fill(client.case_code)
+    field(visit, "Your reflection").fill("Felt a rush of protectiveness I want to look at.")
+    field(visit, "Case code").fill(client.case_code)
     page.get_by_role("button", name="Save entry").click()
     page.get_by_text("Journal entry saved.").wait_for()
     assert "Maelor" not in page.locator("main").inner_text()  # case code only
     visit.check_accessibility("journal with an entry")
     page.get_by_role("link", name=re.compile("^to review for a subject access request")).click()
-    _heading(visit, "subject access request")
+    heading(visit, "subject access request")
     assert "rush of protectiveness" in page.locator("main").inner_text()
     visit.check_accessibility("journal entries to review")
     entry = JournalEntry.objects.get(author=owner)
@@ -159,26 +135,26 @@ def test_register_journal_and_cpd(visit: Visit, transactional_db: Any) -> None:
 
     # 5. CPD: an error, an activity, the year's total, and the year start.
     visit.goto(reverse("development:cpd"))
-    _heading(visit, "your cpd record")
+    heading(visit, "your cpd record")
     visit.check_accessibility("CPD record, empty")
     page.get_by_role("link", name="Record an activity").click()
-    _heading(visit, "record a cpd activity")
-    _field(visit, "Hours").fill("0")
+    heading(visit, "record a cpd activity")
+    field(visit, "Hours").fill("0")
     page.get_by_role("button", name="Record").click()
     page.get_by_role("alert").wait_for()
     visit.check_accessibility("new CPD activity with errors")
-    _field(visit, "Activity").fill("Trauma-informed practice, day two")
-    _field(visit, "Date").fill(today)
-    _field(visit, "Hours").fill("3.5")
-    _field(visit, "Kind of activity").select_option("course")
-    _field(visit, "What you learnt").fill("Grounding before, not after, difficult material.")
+    field(visit, "Activity").fill("Trauma-informed practice, day two")
+    field(visit, "Date").fill(today)
+    field(visit, "Hours").fill("3.5")
+    field(visit, "Kind of activity").select_option("course")
+    field(visit, "What you learnt").fill("Grounding before, not after, difficult material.")
     page.get_by_role("button", name="Record").click()
-    _heading(visit, "your cpd record")
+    heading(visit, "your cpd record")
     assert "3.5 hours" in page.locator("main").inner_text()
     visit.check_accessibility("CPD record with an activity")
     assert CpdActivity.objects.get(practitioner=owner).hours == 3.5
     visit.goto(reverse("development:cpd_year"))
-    _heading(visit, "cpd year starts")
+    heading(visit, "cpd year starts")
     visit.check_accessibility("CPD year start")
 
     visit.assert_clean()

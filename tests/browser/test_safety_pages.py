@@ -17,33 +17,10 @@ from frame.measures import definitions
 from frame.measures.models import RiskAlert
 from frame.safety.models import RiskAssessmentVersion, RiskFlag
 from tests.browser.conftest import Visit
-from tests.browser.totp import current_code
+from tests.browser.pages import field, heading, staff_sign_in
 from tests.factories import CareTeamMemberFactory, ClientFactory, MembershipFactory
 
 PASSWORD = "heather-4821-slate-plover"
-
-
-def _heading(visit: Visit, pattern: str) -> None:
-    heading = visit.page.get_by_role("heading", level=1)
-    heading.wait_for()
-    assert re.search(pattern, heading.inner_text(), re.IGNORECASE), heading.inner_text()
-
-
-def _field(visit: Visit, label: str) -> Any:
-    return visit.page.get_by_label(re.compile(rf"^{re.escape(label)}"))
-
-
-def _sign_in(visit: Visit, email: str, secret: str) -> None:
-    page = visit.page
-    visit.goto(reverse("account_login"))
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    code = page.get_by_label(re.compile("code from your app", re.IGNORECASE))
-    code.wait_for()
-    code.fill(current_code(secret)[0])
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name=re.compile("good to see you", re.IGNORECASE)).wait_for()
 
 
 def test_flag_acknowledgement_assessment_and_caseload(visit: Visit, transactional_db: Any) -> None:
@@ -71,25 +48,25 @@ def test_flag_acknowledgement_assessment_and_caseload(visit: Visit, transactiona
     secret = generate_totp_secret()
     TOTP.activate(owner, secret)
     page = visit.page
-    _sign_in(visit, owner.email, secret)
+    staff_sign_in(visit, owner.email, PASSWORD, secret)
 
     # 1. The flag waits on the home page and the card.
     visit.goto(reverse("home"))
     assert "PHQ-9 item 9 answered 2" in page.locator("main").inner_text()
     visit.check_accessibility("home with an open risk flag")
     visit.goto(reverse("clients:card", args=[client.pk]))
-    _heading(visit, "Idris Carrow")
+    heading(visit, "Idris Carrow")
     assert "Risk flag to acknowledge" in page.locator("#risk-flags").inner_text()
     visit.check_accessibility("card with an open risk flag")
 
     # 2. Acknowledge: first without saying what was done, then properly.
     page.locator("#risk-flags").get_by_role("link", name=re.compile("^Acknowledge")).click()
-    _heading(visit, "risk flag for Idris Carrow")
+    heading(visit, "risk flag for Idris Carrow")
     visit.check_accessibility("risk flag, open")
     page.get_by_role("button", name="Acknowledge").click()
     page.get_by_role("alert").wait_for()
     visit.check_accessibility("risk flag with an error")
-    _field(visit, "What you did or decided").fill("Explored in session: no plan, no intent.")
+    field(visit, "What you did or decided").fill("Explored in session: no plan, no intent.")
     page.get_by_role("button", name="Acknowledge").click()
     page.get_by_text("Acknowledged by Ffion Marsh").wait_for()
     visit.check_accessibility("risk flag, acknowledged")
@@ -98,18 +75,18 @@ def test_flag_acknowledgement_assessment_and_caseload(visit: Visit, transactiona
 
     # 3. A risk assessment, with an error first.
     visit.goto(reverse("safety:assessment_new", args=[client.pk]))
-    _heading(visit, "risk assessment")
+    heading(visit, "risk assessment")
     visit.check_accessibility("new risk assessment")
     page.get_by_role("button", name="Save the assessment").click()
     page.get_by_role("alert").wait_for()
     visit.check_accessibility("risk assessment with errors")
     page.get_by_role("group", name=re.compile("^Thoughts of suicide")).get_by_label("Yes").check()
-    _field(visit, "Your overall judgement").fill("Passive thoughts; strong reasons for living.")
+    field(visit, "Your overall judgement").fill("Passive thoughts; strong reasons for living.")
     page.get_by_role("group", name=re.compile("^The level you judge")).get_by_label(
         "Moderate"
     ).check()
     page.get_by_role("group", name=re.compile("safety plan needed")).get_by_label("Yes").check()
-    _field(visit, "Review by").fill(timezone.localdate().strftime("%d/%m/%Y"))
+    field(visit, "Review by").fill(timezone.localdate().strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Save the assessment").click()
     page.get_by_text("Assessment saved.").wait_for()
     visit.check_accessibility("risk assessment")
@@ -117,7 +94,7 @@ def test_flag_acknowledgement_assessment_and_caseload(visit: Visit, transactiona
 
     # 4. The caseload view: a safety plan is needed and there is none.
     visit.goto(reverse("safety:caseload"))
-    _heading(visit, "safety across your caseload")
+    heading(visit, "safety across your caseload")
     assert "Needed, none yet" in page.locator("main").inner_text()
     visit.check_accessibility("caseload safety view")
     visit.goto(reverse("safety:client", args=[client.pk]))

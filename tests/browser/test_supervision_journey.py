@@ -16,34 +16,11 @@ from django.utils import timezone
 from frame.accounts.models import Role
 from frame.supervision.models import Pack, PackShare, SupervisorNote
 from tests.browser.conftest import Visit
-from tests.browser.totp import current_code
+from tests.browser.pages import field, heading, staff_sign_in
 from tests.factories import CareTeamMemberFactory, ClientFactory, MembershipFactory
 from tests.factories.boundaries import BoundaryEventFactory
 
 PASSWORD = "lichen-7305-copper-wren"
-
-
-def _heading(visit: Visit, pattern: str) -> None:
-    heading = visit.page.get_by_role("heading", level=1)
-    heading.wait_for()
-    assert re.search(pattern, heading.inner_text(), re.IGNORECASE), heading.inner_text()
-
-
-def _field(visit: Visit, label: str) -> Any:
-    return visit.page.get_by_label(re.compile(rf"^{re.escape(label)}"))
-
-
-def _sign_in(visit: Visit, email: str, secret: str) -> None:
-    page = visit.page
-    visit.goto(reverse("account_login"))
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    code = page.get_by_label(re.compile("code from your app", re.IGNORECASE))
-    code.wait_for()
-    code.fill(current_code(secret)[0])
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name=re.compile("good to see you", re.IGNORECASE)).wait_for()
 
 
 def test_build_share_and_read_a_pack(visit: Visit, transactional_db: Any) -> None:
@@ -80,44 +57,44 @@ def test_build_share_and_read_a_pack(visit: Visit, transactional_db: Any) -> Non
     TOTP.activate(owner, owner_secret)
     TOTP.activate(supervisor, supervisor_secret)
     page = visit.page
-    _sign_in(visit, owner.email, owner_secret)
+    staff_sign_in(visit, owner.email, PASSWORD, owner_secret)
 
     # 1. Record a supervision: zero minutes is refused, then a group of 5 is credited a fifth.
     visit.goto(reverse("supervision:new"))
-    _heading(visit, "Record a supervision")
+    heading(visit, "Record a supervision")
     visit.check_accessibility("record a supervision")
-    _field(visit, "Date of the supervision").fill(
+    field(visit, "Date of the supervision").fill(
         (timezone.localdate() - dt.timedelta(days=1)).strftime("%d/%m/%Y")
     )
-    _field(visit, "Length, in minutes").fill("0")
+    field(visit, "Length, in minutes").fill("0")
     page.get_by_label("Group", exact=True).check()
-    _field(visit, "Number in the group").fill("5")
-    _field(visit, "Supervisor").fill("Osric Penhallow")
+    field(visit, "Number in the group").fill("5")
+    field(visit, "Supervisor").fill("Osric Penhallow")
     page.get_by_role("button", name="Record").click()
     page.get_by_role("alert").wait_for()
     assert "more than zero minutes" in page.get_by_role("alert").inner_text()
     visit.check_accessibility("record a supervision, with an error")
-    _field(visit, "Length, in minutes").fill("150")
+    field(visit, "Length, in minutes").fill("150")
     page.get_by_role("button", name="Record").click()
-    _heading(visit, "Supervision on")
+    heading(visit, "Supervision on")
     assert "30 min" in page.locator("main").inner_text()
     visit.check_accessibility("a supervision")
 
     # 2. The log: monthly totals against 1.5 hours.
     visit.goto(reverse("supervision:log"))
-    _heading(visit, "Supervision log")
+    heading(visit, "Supervision log")
     assert "1 h 30 min" in page.locator("main").inner_text()
     visit.check_accessibility("supervision log")
 
     # 3. Build a pack from the boundary event and the whole client, with a gender given.
     visit.goto(reverse("supervision:pack_new"))
-    _heading(visit, "Build a preparation pack")
+    heading(visit, "Build a preparation pack")
     visit.check_accessibility("build a pack")
     page.get_by_label(re.compile(rf"^{client.case_code}: Chance encounter")).check()
     page.get_by_label(client.case_code, exact=True).check()
     page.get_by_label(f"Gender to show for {client.case_code}").select_option("non-binary")
     page.get_by_role("button", name="Build the pack").click()
-    _heading(visit, "Preparation pack of")
+    heading(visit, "Preparation pack of")
     main = page.locator("main").inner_text()
     assert f"Case {client.case_code}" in main and "Non-binary" in main
     assert "Chance encounter" in main and "[name] was at the next table" in main
@@ -127,9 +104,9 @@ def test_build_share_and_read_a_pack(visit: Visit, transactional_db: Any) -> Non
 
     # 4. Share it: a past date is refused, then until next week.
     page.get_by_role("link", name="Share with a supervisor").click()
-    _heading(visit, "Share the pack")
+    heading(visit, "Share the pack")
     page.get_by_label("Supervisor").select_option(str(supervisor.pk))
-    _field(visit, "Share until").fill(
+    field(visit, "Share until").fill(
         (timezone.localdate() - dt.timedelta(days=1)).strftime("%d/%m/%Y")
     )
     page.get_by_role("button", name="Share").click()
@@ -137,19 +114,19 @@ def test_build_share_and_read_a_pack(visit: Visit, transactional_db: Any) -> Non
     assert "must be in the future" in page.get_by_role("alert").inner_text()
     visit.check_accessibility("share a pack, with an error")
     until = timezone.localdate() + dt.timedelta(days=7)
-    _field(visit, "Share until").fill(until.strftime("%d/%m/%Y"))
+    field(visit, "Share until").fill(until.strftime("%d/%m/%Y"))
     page.get_by_role("button", name="Share").click()
-    _heading(visit, "Preparation pack of")
+    heading(visit, "Preparation pack of")
     assert "Shared with Osric Penhallow" in page.locator("main").inner_text()
     assert PackShare.objects.get().expires_on == until
     page.get_by_role("button", name="Sign out").click()
 
     # 5. The supervisor finds it on their home page, reads it and writes their own note.
-    _sign_in(visit, supervisor.email, supervisor_secret)
+    staff_sign_in(visit, supervisor.email, PASSWORD, supervisor_secret)
     assert "Packs shared with you" in page.locator("main").inner_text()
     visit.check_accessibility("supervisor home")
     page.get_by_role("link", name=re.compile("Pack of .* from Nell Carraway")).first.click()
-    _heading(visit, "Pack of .* from Nell Carraway")
+    heading(visit, "Pack of .* from Nell Carraway")
     main = page.locator("main").inner_text()
     assert f"Case {client.case_code}" in main and "Temperance" not in main
     visit.check_accessibility("a shared pack")
@@ -158,7 +135,7 @@ def test_build_share_and_read_a_pack(visit: Visit, transactional_db: Any) -> Non
     page.get_by_text("Explore the pull to be liked").wait_for()
     assert SupervisorNote.objects.get(pack=pack).author == supervisor
     visit.goto(reverse("supervision:shared_notes"))
-    _heading(visit, "Your supervision notes")
+    heading(visit, "Your supervision notes")
     visit.check_accessibility("supervisor's notes")
     visit.goto(reverse("clients:card", args=[client.pk]))
     assert "Temperance" not in page.content()
