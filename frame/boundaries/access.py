@@ -8,7 +8,6 @@ refusal is the same 404 as a missing record.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -16,19 +15,10 @@ from django.http import Http404
 
 from frame.accounts.models import Membership
 from frame.boundaries.models import AWAITING, BoundaryEvent, CircleEntry, Screening
-from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client
+from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client, parse_id
 from frame.clients.models import CareTeamMember, Client
 
 NOT_FOUND = "Nothing here."
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND) from None
 
 
 def clinical_membership(user: Any) -> Membership | None:
@@ -49,7 +39,7 @@ def access_client_for_boundaries(user: Any, client_id: Any) -> Client:
 def access_event(user: Any, client_id: Any, event_id: Any) -> BoundaryEvent:
     client = access_client_for_boundaries(user, client_id)
     try:
-        event = BoundaryEvent.objects.get(client=client, pk=_parse_id(event_id))
+        event = BoundaryEvent.objects.get(client=client, pk=parse_id(event_id, NOT_FOUND))
     except BoundaryEvent.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
     event.client = client  # already loaded and access-checked
@@ -108,7 +98,7 @@ def require_circle_keeper(user: Any) -> None:
 
 def access_circle_entry(user: Any, entry_id: Any) -> CircleEntry:
     try:
-        return circle_for(user).get(pk=_parse_id(entry_id))
+        return circle_for(user).get(pk=parse_id(entry_id, NOT_FOUND))
     except CircleEntry.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 

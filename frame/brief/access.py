@@ -8,26 +8,16 @@ are not refused: a brief can be read again after the session.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import Http404
 
 from frame.accounts.models import Membership
 from frame.brief.sections import BriefSubject
-from frame.clients.access import Section, clients_for
+from frame.clients.access import Section, clients_for, parse_id
 from frame.scheduling.models import Appointment
 
 NOT_FOUND_MESSAGE = "Nothing here."
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
 
 
 def clinical_membership(user: Any) -> Membership | None:
@@ -50,7 +40,7 @@ def access_brief(user: Any, appointment_id: Any) -> BriefSubject:
                 client__in=clients_for(user, section=Section.CLINICAL),
             )
             .select_related("client", "practitioner")
-            .get(pk=_parse_id(appointment_id))
+            .get(pk=parse_id(appointment_id))
         )
     except Appointment.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None

@@ -99,13 +99,14 @@ def clients_for(
     return Client.objects.none()
 
 
-def _parse_id(value: Any) -> uuid.UUID:
+def parse_id(value: Any, message: str = NOT_FOUND_MESSAGE) -> uuid.UUID:
+    """A record id from a URL or a form; anything that is not one is a 404, never a 500."""
     if isinstance(value, uuid.UUID):
         return value
     try:
         return uuid.UUID(str(value))
     except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
+        raise Http404(message) from None
 
 
 def access_client(user: Any, client_id: Any, *, section: Section = Section.CLINICAL) -> Client:
@@ -115,7 +116,7 @@ def access_client(user: Any, client_id: Any, *, section: Section = Section.CLINI
     """
     queryset = clients_for(user, section=Section(section))
     try:
-        return queryset.get(pk=_parse_id(client_id))
+        return queryset.get(pk=parse_id(client_id))
     except Client.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
 
@@ -139,7 +140,7 @@ def access_client_for_owner_report(user: Any, client_id: Any) -> Client:
     if membership is None or not membership.is_owner:
         raise Http404(NOT_FOUND_MESSAGE)
     try:
-        return Client.objects.get(practice_id=membership.practice_id, pk=_parse_id(client_id))
+        return Client.objects.get(practice_id=membership.practice_id, pk=parse_id(client_id))
     except Client.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
 
@@ -148,7 +149,7 @@ def access_person(user: Any, client_id: Any, person_id: Any) -> Person:
     """A current (not removed) person in the life of a client `user` may see clinically."""
     client = access_client(user, client_id, section=Section.CLINICAL)
     try:
-        person = Person.objects.current().get(client=client, pk=_parse_id(person_id))
+        person = Person.objects.current().get(client=client, pk=parse_id(person_id))
     except Person.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
     person.client = client  # already loaded and access-checked; saves a query

@@ -9,7 +9,6 @@ in another practice and the client in the portal all get the same 404 as a missi
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +16,7 @@ from django.db.models import Exists, QuerySet
 from django.http import Http404
 
 from frame.accounts.models import Membership
-from frame.clients.access import Section, clients_for
+from frame.clients.access import Section, clients_for, parse_id
 from frame.clients.models import Client
 from frame.confidentiality.models import RegisterEntry
 
@@ -47,21 +46,12 @@ def _membership(user: Any) -> Membership | None:
     return membership
 
 
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND) from None
-
-
 def register_access(user: Any, client_id: Any) -> RegisterAccess:
     """The client's register for `user`, or Http404 for anyone who may not reach it."""
     membership = _membership(user)
     if membership is None:
         raise Http404(NOT_FOUND)
-    pk = _parse_id(client_id)
+    pk = parse_id(client_id, NOT_FOUND)
     # One query: the client (owners: anywhere in their practice) and whether `user` is on its
     # care team.
     on_team = clients_for(user, section=Section.CLINICAL).filter(pk=pk)
@@ -88,7 +78,7 @@ def access_entry(user: Any, client_id: Any, entry_id: Any) -> tuple[RegisterAcce
         entry = (
             register.entries(user)
             .select_related("author", "corrects", "corrected_by")
-            .get(pk=_parse_id(entry_id))
+            .get(pk=parse_id(entry_id, NOT_FOUND))
         )
     except RegisterEntry.DoesNotExist:
         raise Http404(NOT_FOUND) from None

@@ -9,24 +9,14 @@ seen by the practice's clinicians and changed only by its owners. Everything els
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import Http404
 
 from frame.accounts.models import Membership
-from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client
+from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client, parse_id
 from frame.clients.models import Client
 from frame.contracts.models import Agreement, ContractTemplate
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
 
 
 def clinical_membership(user: Any) -> Membership:
@@ -49,7 +39,7 @@ def access_template(user: Any, template_id: Any, *, to_edit: bool = False) -> Co
     membership = owner_membership(user) if to_edit else clinical_membership(user)
     try:
         return ContractTemplate.objects.get(
-            practice_id=membership.practice_id, pk=_parse_id(template_id)
+            practice_id=membership.practice_id, pk=parse_id(template_id)
         )
     except ContractTemplate.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -69,7 +59,7 @@ def access_agreement(user: Any, client_id: Any, agreement_id: Any) -> Agreement:
     client = access_contract_client(user, client_id)
     try:
         agreement = Agreement.objects.select_related("version__template", "recorded_by").get(
-            client=client, pk=_parse_id(agreement_id)
+            client=client, pk=parse_id(agreement_id)
         )
     except Agreement.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None

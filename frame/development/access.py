@@ -7,27 +7,17 @@ gets the same 404 as for something that does not exist.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from frame.accounts.models import Membership
-from frame.clients.access import Section, access_client, clients_for
+from frame.clients.access import Section, access_client, clients_for, parse_id
 from frame.clients.models import Client
 from frame.development.models import CpdActivity, JournalEntry
 
 NOT_FOUND = "Nothing here."
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND) from None
 
 
 def clinical_membership(user: Any) -> Membership | None:
@@ -53,7 +43,9 @@ def journal_for(user: Any) -> QuerySet[JournalEntry]:
 
 def access_journal_entry(user: Any, entry_id: Any) -> JournalEntry:
     try:
-        entry: JournalEntry = journal_for(user).select_related("client").get(pk=_parse_id(entry_id))
+        entry: JournalEntry = (
+            journal_for(user).select_related("client").get(pk=parse_id(entry_id, NOT_FOUND))
+        )
     except JournalEntry.DoesNotExist:
         raise Http404(NOT_FOUND) from None
     return entry
@@ -84,7 +76,7 @@ def cpd_for(user: Any) -> QuerySet[CpdActivity]:
 
 def access_cpd_activity(user: Any, activity_id: Any) -> CpdActivity:
     try:
-        activity: CpdActivity = cpd_for(user).get(pk=_parse_id(activity_id))
+        activity: CpdActivity = cpd_for(user).get(pk=parse_id(activity_id, NOT_FOUND))
     except CpdActivity.DoesNotExist:
         raise Http404(NOT_FOUND) from None
     return activity

@@ -7,14 +7,13 @@ that does not exist) is the same 404.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from frame.accounts.models import Membership, hash_token
-from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client
+from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client, parse_id
 from frame.clients.models import CareTeamMember, Client
 from frame.measures.models import (
     Administration,
@@ -25,15 +24,6 @@ from frame.measures.models import (
 )
 
 
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
-
-
 def access_client_for_measures(user: Any, client_id: Any) -> Client:
     return access_client(user, client_id, section=Section.CLINICAL)
 
@@ -42,7 +32,7 @@ def access_administration(user: Any, client_id: Any, administration_id: Any) -> 
     client = access_client_for_measures(user, client_id)
     try:
         administration = Administration.objects.select_related("recorded_by").get(
-            client=client, pk=_parse_id(administration_id)
+            client=client, pk=parse_id(administration_id)
         )
     except Administration.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -54,7 +44,7 @@ def access_alert(user: Any, client_id: Any, alert_id: Any) -> RiskAlert:
     client = access_client_for_measures(user, client_id)
     try:
         alert = RiskAlert.objects.select_related("administration", "acknowledged_by").get(
-            client=client, pk=_parse_id(alert_id)
+            client=client, pk=parse_id(alert_id)
         )
     except RiskAlert.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -84,7 +74,7 @@ def open_alerts_for(user: Any) -> QuerySet[RiskAlert]:
 
 def access_request(user: Any, client_id: Any, request_id: Any) -> QuestionnaireRequest:
     client = access_client_for_measures(user, client_id)
-    request = QuestionnaireRequest.objects.filter(client=client, pk=_parse_id(request_id)).first()
+    request = QuestionnaireRequest.objects.filter(client=client, pk=parse_id(request_id)).first()
     if request is None:
         raise Http404(NOT_FOUND_MESSAGE)
     request.client = client
@@ -93,7 +83,7 @@ def access_request(user: Any, client_id: Any, request_id: Any) -> QuestionnaireR
 
 def access_schedule(user: Any, client_id: Any, schedule_id: Any) -> MeasureSchedule:
     client = access_client_for_measures(user, client_id)
-    schedule = MeasureSchedule.objects.filter(client=client, pk=_parse_id(schedule_id)).first()
+    schedule = MeasureSchedule.objects.filter(client=client, pk=parse_id(schedule_id)).first()
     if schedule is None:
         raise Http404(NOT_FOUND_MESSAGE)
     schedule.client = client
@@ -102,7 +92,7 @@ def access_schedule(user: Any, client_id: Any, schedule_id: Any) -> MeasureSched
 
 def access_chart_share(user: Any, client_id: Any, chart_share_id: Any) -> ChartShare:
     client = access_client_for_measures(user, client_id)
-    share = ChartShare.objects.filter(client=client, pk=_parse_id(chart_share_id)).first()
+    share = ChartShare.objects.filter(client=client, pk=parse_id(chart_share_id)).first()
     if share is None:
         raise Http404(NOT_FOUND_MESSAGE)
     share.client = client
@@ -116,7 +106,7 @@ def access_chart_share(user: Any, client_id: Any, chart_share_id: Any) -> ChartS
 
 def request_for_client(client: Client, request_id: Any) -> QuestionnaireRequest:
     """One of this client's questionnaire requests (open or not; the page explains which)."""
-    request = QuestionnaireRequest.objects.filter(client=client, pk=_parse_id(request_id)).first()
+    request = QuestionnaireRequest.objects.filter(client=client, pk=parse_id(request_id)).first()
     if request is None:
         raise Http404(NOT_FOUND_MESSAGE)
     request.client = client
@@ -137,7 +127,7 @@ def request_for_token(client: Client, token: str) -> QuestionnaireRequest:
 def chart_share_for_client(client: Client, chart_share_id: Any) -> ChartShare:
     """A chart shared with this client and not withdrawn; anything else is a 404."""
     share = ChartShare.objects.filter(
-        client=client, pk=_parse_id(chart_share_id), withdrawn_at__isnull=True
+        client=client, pk=parse_id(chart_share_id), withdrawn_at__isnull=True
     ).first()
     if share is None:
         raise Http404(NOT_FOUND_MESSAGE)

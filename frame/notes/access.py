@@ -7,26 +7,16 @@ the same 404 as something that does not exist.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import Http404
 
-from frame.clients.access import Section, access_client, clients_for
+from frame.clients.access import Section, access_client, clients_for, parse_id
 from frame.clients.models import Client
 from frame.notes.models import Goal, ProcessNote
 from frame.scheduling.models import Appointment
 
 NOT_FOUND_MESSAGE = "Nothing here."
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
 
 
 def access_notes_client(user: Any, client_id: Any) -> Client:
@@ -39,7 +29,7 @@ def access_note_appointment(user: Any, appointment_id: Any) -> Appointment:
         appointment: Appointment = (
             Appointment.objects.filter(client__in=clients_for(user, section=Section.CLINICAL))
             .select_related("client", "practitioner")
-            .get(pk=_parse_id(appointment_id))
+            .get(pk=parse_id(appointment_id))
         )
     except Appointment.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -50,7 +40,7 @@ def access_process_note(user: Any, client_id: Any, process_note_id: Any) -> Proc
     client = access_notes_client(user, client_id)
     try:
         note: ProcessNote = ProcessNote.objects.select_related("appointment").get(
-            client=client, author=user, pk=_parse_id(process_note_id)
+            client=client, author=user, pk=parse_id(process_note_id)
         )
     except ProcessNote.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -61,7 +51,7 @@ def access_process_note(user: Any, client_id: Any, process_note_id: Any) -> Proc
 def access_goal(user: Any, client_id: Any, goal_id: Any) -> Goal:
     client = access_notes_client(user, client_id)
     try:
-        goal: Goal = Goal.objects.get(client=client, pk=_parse_id(goal_id))
+        goal: Goal = Goal.objects.get(client=client, pk=parse_id(goal_id))
     except Goal.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
     goal.client = client

@@ -7,14 +7,13 @@ client, a record that does not exist) is the same 404.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from frame.accounts.models import Membership
-from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client
+from frame.clients.access import NOT_FOUND_MESSAGE, Section, access_client, parse_id
 from frame.clients.models import CareTeamMember, Client
 from frame.safety.models import (
     CurrentAssessment,
@@ -22,15 +21,6 @@ from frame.safety.models import (
     RiskAssessmentVersion,
     RiskFlag,
 )
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
 
 
 def clinical_membership(user: Any) -> Membership | None:
@@ -50,7 +40,7 @@ def access_flag(user: Any, client_id: Any, flag_id: Any) -> RiskFlag:
     client = access_client_for_safety(user, client_id)
     try:
         flag = RiskFlag.objects.select_related("raised_by", "acknowledged_by").get(
-            client=client, pk=_parse_id(flag_id)
+            client=client, pk=parse_id(flag_id)
         )
     except RiskFlag.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -62,7 +52,7 @@ def access_assessment(user: Any, client_id: Any, assessment_id: Any) -> RiskAsse
     client = access_client_for_safety(user, client_id)
     try:
         assessment = RiskAssessment.objects.select_related("created_by").get(
-            client=client, pk=_parse_id(assessment_id)
+            client=client, pk=parse_id(assessment_id)
         )
     except RiskAssessment.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None

@@ -8,25 +8,15 @@ URL is looked up within that client's own plan.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import Http404
 
-from frame.clients.access import Section, access_client
+from frame.clients.access import Section, access_client, parse_id
 from frame.clients.models import Client
 from frame.safetyplans.models import SafetyPlan, SafetyPlanVersion, Suggestion
 
 NOT_FOUND_MESSAGE = "Nothing here."
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
 
 
 def access_plan_client(user: Any, client_id: Any) -> Client:
@@ -44,7 +34,7 @@ def version_of_client(client: Client, version_id: Any) -> SafetyPlanVersion:
     try:
         version: SafetyPlanVersion = SafetyPlanVersion.objects.select_related(
             "plan", "created_by"
-        ).get(plan__client=client, pk=_parse_id(version_id))
+        ).get(plan__client=client, pk=parse_id(version_id))
     except SafetyPlanVersion.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
     version.plan.client = client
@@ -61,7 +51,7 @@ def suggestion_of_client(client: Client, suggestion_id: Any) -> Suggestion:
     try:
         suggestion: Suggestion = Suggestion.objects.select_related(
             "plan__current_version", "based_on", "decided_by"
-        ).get(plan__client=client, pk=_parse_id(suggestion_id))
+        ).get(plan__client=client, pk=parse_id(suggestion_id))
     except Suggestion.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
     suggestion.plan.client = client

@@ -7,14 +7,13 @@ identity and contact details. Anything else is the same 404 as something that do
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from frame.accounts.models import CLINICAL_ROLES, Membership, Role, User
-from frame.clients.access import Section, access_client, clients_for
+from frame.clients.access import Section, access_client, clients_for, parse_id
 from frame.clients.models import CareTeamMember, Client
 from frame.scheduling.models import Appointment, PlannedBreak
 
@@ -34,15 +33,6 @@ def keeps_diary(user: Any) -> bool:
     return membership is not None and (
         membership.is_clinical or membership.role == Role.ADMINISTRATOR
     )
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND_MESSAGE) from None
 
 
 def access_diary_client(user: Any, client_id: Any) -> Client:
@@ -68,7 +58,7 @@ def access_appointment(user: Any, appointment_id: Any) -> Appointment:
         appointment: Appointment = (
             appointments_for(user)
             .select_related("client", "practitioner", "slot", "planned_break")
-            .get(pk=_parse_id(appointment_id))
+            .get(pk=parse_id(appointment_id))
         )
     except Appointment.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -128,7 +118,7 @@ def breaks_for(user: Any) -> QuerySet[PlannedBreak]:
 def access_break(user: Any, break_id: Any) -> PlannedBreak:
     try:
         found: PlannedBreak = (
-            breaks_for(user).select_related("practitioner").get(pk=_parse_id(break_id))
+            breaks_for(user).select_related("practitioner").get(pk=parse_id(break_id))
         )
     except PlannedBreak.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None
@@ -141,7 +131,7 @@ def appointment_of_client(client: Client, appointment_id: Any) -> Appointment:
         found: Appointment = (
             Appointment.objects.select_related("practitioner")
             .filter(client=client)
-            .get(pk=_parse_id(appointment_id))
+            .get(pk=parse_id(appointment_id))
         )
     except Appointment.DoesNotExist:
         raise Http404(NOT_FOUND_MESSAGE) from None

@@ -13,7 +13,6 @@ theirs alone. Every refusal is the same 404 as a record that does not exist.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,7 +20,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from frame.accounts.models import Membership, Role, User
-from frame.clients.access import Section, access_client
+from frame.clients.access import Section, access_client, parse_id
 from frame.supervision.models import (
     BreakMonth,
     CaseAction,
@@ -32,15 +31,6 @@ from frame.supervision.models import (
 )
 
 NOT_FOUND = "Nothing here."
-
-
-def _parse_id(value: Any) -> uuid.UUID:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except (ValueError, TypeError, AttributeError):
-        raise Http404(NOT_FOUND) from None
 
 
 def _membership(user: Any) -> Membership | None:
@@ -82,7 +72,7 @@ def supervisions_for(user: Any) -> QuerySet[Supervision]:
 
 def access_supervision(user: Any, supervision_id: Any) -> Supervision:
     try:
-        return supervisions_for(user).get(pk=_parse_id(supervision_id))
+        return supervisions_for(user).get(pk=parse_id(supervision_id, NOT_FOUND))
     except Supervision.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 
@@ -101,7 +91,7 @@ def packs_for(user: Any) -> QuerySet[Pack]:
 
 def access_pack(user: Any, pack_id: Any) -> Pack:
     try:
-        return packs_for(user).get(pk=_parse_id(pack_id))
+        return packs_for(user).get(pk=parse_id(pack_id, NOT_FOUND))
     except Pack.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 
@@ -118,7 +108,9 @@ def access_action(user: Any, client_id: Any, action_id: Any) -> CaseAction:
     client = access_client(user, client_id, section=Section.CLINICAL)
     require_supervisee(user)
     try:
-        action = CaseAction.objects.get(practitioner=user, client=client, pk=_parse_id(action_id))
+        action = CaseAction.objects.get(
+            practitioner=user, client=client, pk=parse_id(action_id, NOT_FOUND)
+        )
     except CaseAction.DoesNotExist:
         raise Http404(NOT_FOUND) from None
     action.client = client
@@ -160,7 +152,7 @@ def access_shared_pack(user: Any, pack_id: Any) -> PackShare:
         return (
             live_shares_for(user)
             .select_related("pack", "pack__practitioner")
-            .get(pack_id=_parse_id(pack_id))
+            .get(pack_id=parse_id(pack_id, NOT_FOUND))
         )
     except PackShare.DoesNotExist:
         raise Http404(NOT_FOUND) from None
