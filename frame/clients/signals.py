@@ -22,3 +22,8 @@ client_details_changed = Signal()
 RISK_SOURCES = frozenset({"measure", "note"})
 
 risk_indicated = Signal()
+
+# Sent inside the transaction that acknowledges a sign of risk outside the safety app (the
+# questionnaires page's own "acknowledge the alert"), so the matching risk flag closes with it.
+# Arguments: `client=`, `by=`, `record=` (the acknowledged record) and `note=` (what was done).
+risk_acknowledged = Signal()

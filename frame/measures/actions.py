@@ -27,7 +27,7 @@ from frame.audit.actions import record
 from frame.audit.models import Action
 from frame.clients.access import Section, may_see
 from frame.clients.models import Client
-from frame.clients.signals import risk_indicated
+from frame.clients.signals import risk_acknowledged, risk_indicated
 from frame.measures import scoring
 from frame.measures.definitions import Instrument
 from frame.measures.models import (
@@ -206,6 +206,7 @@ def acknowledge_alert(*, alert: RiskAlert, note: str, by: User) -> RiskAlert:
         client=alert.client,
         detail={"instrument": alert.administration.instrument, "item": alert.item},
     )
+    risk_acknowledged.send(sender=RiskAlert, client=alert.client, by=by, record=locked, note=note)
     locked.client = alert.client
     locked.administration = alert.administration
     return locked

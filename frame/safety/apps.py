@@ -7,12 +7,15 @@ class SafetyConfig(AppConfig):
     verbose_name = "Risk flags, assessments and the confidentiality register"
 
     def ready(self) -> None:
-        from frame.clients.signals import risk_indicated
+        from frame.clients.signals import risk_acknowledged, risk_indicated
         from frame.safety import panels, receivers
 
         # A strong reference with a fixed uid: connected once, however often ready() runs.
         risk_indicated.connect(
             receivers.raise_flag_on_risk, dispatch_uid="safety.raise_flag_on_risk"
+        )
+        risk_acknowledged.connect(
+            receivers.acknowledge_flag_with_alert, dispatch_uid="safety.acknowledge_flag_with_alert"
         )
         panels.register_all()
 

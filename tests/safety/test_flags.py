@@ -176,18 +176,36 @@ def test_a_flag_is_acknowledged_once_even_from_a_stale_copy(
     assert stored.acknowledged_by == practitioner and stored.action_taken == "Phoned the client"
 
 
-def test_an_alert_acknowledged_on_the_older_page_does_not_block_the_flag(
+def test_acknowledging_the_alert_on_the_questionnaires_page_closes_its_flag_too(
     as_user: Any, practitioner: Any, client_record: Any
 ) -> None:
     phq9(client_record, practitioner, [0, 0, 0, 0, 0, 0, 0, 0, 1])
+    alert = RiskAlert.objects.select_related("client").get()
+    url = reverse("measures:acknowledge", args=[client_record.pk, alert.pk])
+    response = as_user(practitioner).post(url, {"note": "Talked it through; safe tonight"})
+    assert response.status_code == 302
+    flag = RiskFlag.objects.get()
+    assert not flag.is_open
+    assert flag.action_taken == "Talked it through; safe tonight"
+    assert flag.acknowledged_by == practitioner
+    assert RiskAlert.objects.get().acknowledgement_note == "Talked it through; safe tonight"
+    assert AuditEvent.objects.filter(action=Action.RISK_FLAG_ACKNOWLEDGED).count() == 1
+
+
+def test_a_flag_that_cannot_close_keeps_the_alert_open(
+    practitioner: Any, client_record: Any, monkeypatch: Any
+) -> None:
+    phq9(client_record, practitioner, [0, 0, 0, 0, 0, 0, 0, 0, 2])
     alert = RiskAlert.objects.select_related("client", "administration").get()
-    measures_actions.acknowledge_alert(alert=alert, note="Seen", by=practitioner)
-    flag = RiskFlag.objects.select_related("client").get()
-    page = as_user(practitioner).get(reverse("safety:flag", args=[client_record.pk, flag.pk]))
-    assert "already acknowledged on its own page" in page.content.decode()
-    actions.acknowledge_flag(flag=flag, action_taken="Assessed", by=practitioner)
-    assert not RiskFlag.objects.get().is_open
-    assert RiskAlert.objects.get().acknowledgement_note == "Seen"
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("the flag could not be written")
+
+    monkeypatch.setattr(actions, "acknowledge_flag", broken)
+    with pytest.raises(RuntimeError):
+        measures_actions.acknowledge_alert(alert=alert, note="Seen", by=practitioner)
+    assert RiskAlert.objects.get().acknowledged_at is None
+    assert RiskFlag.objects.get().is_open
 
 
 def test_flags_are_never_cleared_automatically_or_deleted(
