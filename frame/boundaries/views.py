@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +33,7 @@ from frame.boundaries.access import (
 from frame.boundaries.forms import CircleEntryForm, DecisionForm, ErrorForm, EventForm
 from frame.boundaries.models import CIRCLE_FIELDS, EVENT_FIELDS, CircleEntry
 from frame.clients import lifecycle
+from frame.lib.forms import show_refusal
 
 
 class StaffRequest(HttpRequest):
@@ -42,14 +42,6 @@ class StaffRequest(HttpRequest):
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request: HttpRequest, items: Any, per_page: int | None = None) -> Any:
@@ -83,7 +75,7 @@ def event_new(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in EVENT_FIELDS},
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The boundary event has been recorded.")
             return redirect(reverse("clients:card", args=[client.pk]) + "#boundaries")
@@ -112,7 +104,7 @@ def event_edit(request: StaffRequest, client_id: uuid.UUID, event_id: uuid.UUID)
                     changes={name: form.cleaned_data[name] for name in EVENT_FIELDS},
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(
                     request,
@@ -143,7 +135,7 @@ def event_error(request: StaffRequest, client_id: uuid.UUID, event_id: uuid.UUID
         try:
             actions.mark_in_error(event=event, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The entry is now marked as recorded in error.")
             return redirect(reverse("boundaries:log", args=[event.client.pk]))
@@ -184,7 +176,7 @@ def circle_new(request: StaffRequest) -> HttpResponse:
                 by=request.user, **{name: form.cleaned_data[name] for name in CIRCLE_FIELDS}
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Added to your declared circle.")
             return redirect("boundaries:circle")
@@ -204,7 +196,7 @@ def circle_edit(request: StaffRequest, entry_id: uuid.UUID) -> HttpResponse:
                     changes={name: form.cleaned_data[name] for name in CIRCLE_FIELDS},
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, "Saved.")
                 return redirect("boundaries:circle")
@@ -243,7 +235,7 @@ def check(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_refusal(form, error)
             except PermissionDenied:
                 raise Http404(NOT_FOUND) from None
             else:

@@ -49,21 +49,13 @@ from frame.clients.models import (
     Person,
     Status,
 )
+from frame.lib.forms import show_refusal
 
 
 class StaffRequest(HttpRequest):
     """Every page here is behind login and the MFA middleware, so the user is a staff User."""
 
     user: User
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's refusal next to the field it concerns, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -156,7 +148,7 @@ def client_new(request: StaffRequest) -> HttpResponse:
                 practitioners=list(form.cleaned_data.get("practitioners", [])),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         except lifecycle.TransitionNotAllowed as error:
             form.add_error("status" if clinical else None, str(error))
         else:
@@ -244,7 +236,7 @@ def client_edit(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
             try:
                 changed = actions.update_client(client=client, by=request.user, changes=changes)
             except ValidationError as error:
-                _show_errors(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(
                     request,
@@ -287,7 +279,7 @@ def client_status(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 client=client, by=request.user, to_status=to_status, effective_date=effective_date
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         except lifecycle.TransitionNotAllowed as error:
             form.add_error("to_status", str(error))
         else:
@@ -335,7 +327,7 @@ def care_team(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 client=client, by=request.user, user=form.cleaned_data["user"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"{form.cleaned_data['user']} has joined the care team.")
             return redirect("clients:care_team", client_id=client.pk)
@@ -368,7 +360,7 @@ def person_add(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 **{name: form.cleaned_data[name] for name in PERSON_FIELDS},
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"{person.name} has been added.")
             return redirect(reverse("clients:card", args=[client.pk]) + "#people")
@@ -389,7 +381,7 @@ def person_edit(request: StaffRequest, client_id: uuid.UUID, person_id: uuid.UUI
                     changes={name: form.cleaned_data[name] for name in PERSON_FIELDS},
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(request, f"Details for {person.name} saved.")
                 return redirect(reverse("clients:card", args=[client.pk]) + "#people")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +31,7 @@ from frame.confidentiality.access import (
 from frame.confidentiality.actions import EntryData
 from frame.confidentiality.forms import EntryForm, FollowUpForm
 from frame.confidentiality.models import RegisterEntry
+from frame.lib.forms import show_refusal
 
 STATEMENT = (
     "Only you and the practice owner can see your entries in this register, and every time "
@@ -44,14 +44,6 @@ STATEMENT = (
 
 class StaffRequest(HttpRequest):
     user: User
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, problems in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET"])
@@ -91,7 +83,7 @@ def entry_new(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
             try:
                 entry = actions.record_entry(client=client, by=request.user, data=form.entry_data())
             except (ValidationError, PermissionDenied) as error:
-                _show_errors(
+                show_refusal(
                     form,
                     ValidationError(str(error)) if isinstance(error, PermissionDenied) else error,
                 )
@@ -158,7 +150,7 @@ def follow_up(
                 next_review_on=form.cleaned_data["next_review_on"],
             )
         except (ValidationError, PermissionDenied) as error:
-            _show_errors(
+            show_refusal(
                 form,
                 ValidationError(str(error)) if isinstance(error, PermissionDenied) else error,
             )
@@ -197,7 +189,7 @@ def entry_correct(
                     client=client, by=request.user, data=form.entry_data(), corrects=old
                 )
             except (ValidationError, PermissionDenied) as error:
-                _show_errors(
+                show_refusal(
                     form,
                     ValidationError(str(error)) if isinstance(error, PermissionDenied) else error,
                 )

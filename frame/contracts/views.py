@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -51,6 +50,7 @@ from frame.contracts.models import (
     ContractTemplate,
     TemplateVersion,
 )
+from frame.lib.forms import show_refusal
 
 HISTORY_LIMIT = 50
 
@@ -61,14 +61,6 @@ class StaffRequest(HttpRequest):
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Templates --------------------------------------------------------------------------------
@@ -235,7 +227,7 @@ def template_copy(request: StaffRequest, template_id: uuid.UUID) -> HttpResponse
                 source=source, by=request.user, name=form.cleaned_data["name"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"“{template.name}” has been made from “{source.name}”.")
             return redirect("contracts:template", template_id=template.pk)
@@ -266,7 +258,7 @@ def practice_terms(request: StaffRequest) -> HttpResponse:
                     practice=membership.practice, by=request.user, terms=form.to_terms()
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_refusal(form, error)
             else:
                 messages.success(
                     request,
@@ -352,7 +344,7 @@ def client_terms(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 template=form.cleaned_data["template"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -413,7 +405,7 @@ def record_agreement(request: StaffRequest, client_id: uuid.UUID) -> HttpRespons
             form.is_valid()
             form.add_error(None, actions.OutdatedContract.message)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The agreement has been recorded.")
             return redirect("contracts:client_contract", client_id=client.pk)
@@ -483,7 +475,7 @@ def chance_encounter(request: StaffRequest, client_id: uuid.UUID) -> HttpRespons
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The chance-encounter preference has been saved.")
             return redirect(reverse("clients:card", args=[client.pk]) + "#chance-encounter")
@@ -523,7 +515,7 @@ def communication(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 discreet_wording=form.cleaned_data["discreet_wording"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,

@@ -20,14 +20,9 @@ from frame.development import years
 from frame.development.models import CpdActivity, CpdKind
 from frame.development.templatetags.development_tags import format_hours
 from frame.lib.pdf import render_pdf
+from frame.lib.spreadsheet import safe_cell
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ["Date", "Activity", "Kind", "Hours", "What I learnt", "Impact on my practice"]
-
-
-def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _row(activity: CpdActivity) -> list[str]:

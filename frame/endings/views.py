@@ -25,21 +25,13 @@ from frame.endings import actions, retention, selectors
 from frame.endings.access import access_endings_client, access_latest_ending
 from frame.endings.forms import EndingForm, LetterForm, PlanForm, RetentionForm, ReviewForm
 from frame.endings.models import Ending
+from frame.lib.forms import show_refusal
 from frame.lib.pdf import render_pdf
 from frame.notes.selectors import goals_for
 
 
 class StaffRequest(HttpRequest):
     user: User
-
-
-def _show(form: Any, error: ValidationError) -> None:
-    """Put an action's refusal on the form: on its field if it names one, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _card(client: Any) -> str:
@@ -69,7 +61,7 @@ def plan(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 withdraw="withdraw" in request.POST,
             )
         except ValidationError as error:
-            _show(form, error)
+            show_refusal(form, error)
             if isinstance(error, actions.PlanChangedMeanwhile):
                 # Keep what was typed, but base the next save on the change now shown.
                 data = request.POST.copy()
@@ -140,7 +132,7 @@ def record(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                     ratings=form.ratings(),
                 )
             except ValidationError as error:
-                _show(form, error)
+                show_refusal(form, error)
             except PermissionDenied:
                 raise Http404 from None
             else:
@@ -204,7 +196,7 @@ def review(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 ratings=form.ratings(),
             )
         except ValidationError as error:
-            _show(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Ending review saved.")
             return redirect(reverse("endings:review", args=[client.pk]))
@@ -236,7 +228,7 @@ def letter(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
         try:
             actions.save_letter(ending=ending, by=request.user, text=form.cleaned_data["text"])
         except ValidationError as error:
-            _show(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Letter saved.")
             return redirect(reverse("endings:letter", args=[client.pk]))
@@ -292,7 +284,7 @@ def retention_policy(request: StaffRequest) -> HttpResponse:
                 process_months=form.cleaned_data["process_months"],
             )
         except ValidationError as error:
-            _show(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Retention period saved. It applies to endings from now on.")
             return redirect(reverse("endings:retention"))

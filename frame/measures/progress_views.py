@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from frame.clients.access import NOT_FOUND_MESSAGE
 from frame.clients.models import Client
+from frame.lib.forms import show_refusal
 from frame.measures import actions, change, charts, definitions, selectors
 from frame.measures.access import (
     access_chart_share,
@@ -29,7 +30,7 @@ from frame.measures.access import (
 from frame.measures.definitions import Instrument
 from frame.measures.forms import ScheduleForm, SendForm
 from frame.measures.models import Administration, RequestStatus
-from frame.measures.views import StaffRequest, _show_errors
+from frame.measures.views import StaffRequest
 from frame.portal.models import PortalAccount
 
 RECENT_REQUESTS = 20
@@ -170,7 +171,7 @@ def send(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             if sent.emailed:
                 messages.success(
@@ -240,7 +241,7 @@ def schedules(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Schedule added.")
             return redirect(reverse("measures:schedules", args=[client.pk]))

@@ -7,7 +7,6 @@ clinical: for anyone off the client's care team every page is the same 404.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from frame.accounts.models import User
 from frame.clients.access import NOT_FOUND_MESSAGE
+from frame.lib.forms import show_refusal
 from frame.measures import actions, definitions, selectors
 from frame.measures.access import access_administration, access_alert, access_client_for_measures
 from frame.measures.forms import AcknowledgeForm, AdministrationForm
@@ -27,14 +27,6 @@ from frame.measures.forms import AcknowledgeForm, AdministrationForm
 
 class StaffRequest(HttpRequest):
     user: User
-
-
-def _show_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _practice_id(request: StaffRequest) -> int:
@@ -97,7 +89,7 @@ def administration_new(
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             if administration.risk_items:
                 messages.warning(
@@ -171,7 +163,7 @@ def alert_acknowledge(
         try:
             actions.acknowledge_alert(alert=alert, note=form.cleaned_data["note"], by=request.user)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Acknowledged. Your note is kept with the questionnaire.")
             return redirect(reverse("clients:card", args=[client.pk]))

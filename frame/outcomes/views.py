@@ -14,13 +14,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from frame.accounts.models import User
+from frame.lib.spreadsheet import Cell, to_csv
 from frame.measures.models import Administration
 from frame.outcomes import actions, fhir
 from frame.outcomes.access import ReportScope, access_client_for_outcomes, report_scope
 from frame.outcomes.episodes import client_episode
 from frame.outcomes.forms import period_form
 from frame.outcomes.report import Outcomes, practitioners_of, service_outcomes
-from frame.outcomes.spreadsheet import Cell, to_csv
 
 
 class StaffRequest(HttpRequest):

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from frame.accounts.decorators import owner_required
 from frame.accounts.models import User
 from frame.clients.access import NOT_FOUND_MESSAGE
+from frame.lib.forms import show_refusal
 from frame.safety import actions, selectors
 from frame.safety.access import (
     access_assessment,
@@ -47,14 +48,6 @@ class StaffRequest(HttpRequest):
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _show_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
@@ -93,7 +86,7 @@ def flag_new(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Flag raised. It stays open until it is acknowledged.")
             return redirect("safety:flag", client.pk, flag.pk)
@@ -123,7 +116,7 @@ def flag_detail(request: StaffRequest, client_id: uuid.UUID, flag_id: uuid.UUID)
                 flag=flag, action_taken=form.cleaned_data["action_taken"], by=request.user
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Acknowledged. What you did is kept with the flag.")
             return redirect("safety:flag", client.pk, flag.pk)
@@ -170,7 +163,7 @@ def flag_supervision(
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("safety:flag", flag.client.pk, flag.pk)
@@ -208,7 +201,7 @@ def assessment_new(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 client=client, data=_assessment_data(form), by=request.user, flag=flag
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Assessment saved.")
             return redirect("safety:assessment", client.pk, version.assessment.pk)
@@ -230,7 +223,7 @@ def assessment_edit(
                 client=client, data=_assessment_data(form), by=request.user, assessment=assessment
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Saved as a new version. The earlier one is kept.")
             return redirect("safety:assessment", client.pk, assessment.pk)
@@ -325,7 +318,7 @@ def safety_settings(request: StaffRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Saved.")
             return redirect("safety:settings")

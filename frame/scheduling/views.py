@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from frame.accounts.decorators import owner_required
 from frame.accounts.models import User
 from frame.contracts.selectors import practice_terms, terms_for
+from frame.lib.forms import show_refusal
 from frame.scheduling import actions, calendars, selectors
 from frame.scheduling.access import (
     NOT_FOUND_MESSAGE,
@@ -54,15 +55,6 @@ LATEST = dt.date(2100, 12, 31)
 
 class StaffRequest(HttpRequest):
     user: User
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put an action's refusal next to the field it concerns, or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -211,7 +203,7 @@ def book(request: StaffRequest, client_id: uuid.UUID) -> HttpResponse:
                 online_link=data["online_link"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         except PermissionDenied:
             raise Http404(NOT_FOUND_MESSAGE) from None
         else:
@@ -253,7 +245,7 @@ def regular_slot_new(request: StaffRequest, client_id: uuid.UUID) -> HttpRespons
                 count=count,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         except PermissionDenied:
             raise Http404(NOT_FOUND_MESSAGE) from None
         else:
@@ -302,7 +294,7 @@ def appointment_detail(request: StaffRequest, appointment_id: uuid.UUID) -> Http
                 told_at=aware(data.get("told_at")),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         except PermissionDenied:
             raise Http404(NOT_FOUND_MESSAGE) from None
         else:
@@ -350,7 +342,7 @@ def appointment_move(request: StaffRequest, appointment_id: uuid.UUID) -> HttpRe
                 told_at=aware(data.get("told_at")),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         except PermissionDenied:
             raise Http404(NOT_FOUND_MESSAGE) from None
         else:
@@ -414,7 +406,7 @@ def slot_change(request: StaffRequest, appointment_id: uuid.UUID) -> HttpRespons
                 open_ended=form.open_ended,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         except PermissionDenied:
             raise Http404(NOT_FOUND_MESSAGE) from None
         else:
@@ -462,7 +454,7 @@ def breaks(request: StaffRequest) -> HttpResponse:
                     reason=data["reason"],
                 )
             except ValidationError as error:
-                _show_errors(form, error)
+                show_refusal(form, error)
             except PermissionDenied:
                 raise Http404(NOT_FOUND_MESSAGE) from None
             else:
@@ -592,7 +584,7 @@ def diary_settings(request: StaffRequest) -> HttpResponse:
                 reminder_hours_before=form.cleaned_data["reminder_hours_before"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Saved." if changed else "Nothing had changed.")
             return redirect("scheduling:settings")

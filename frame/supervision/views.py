@@ -14,7 +14,6 @@ import re
 import uuid
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,7 +27,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from frame.accounts.models import User
 from frame.clients.access import Section, access_client, clients_for
+from frame.lib.forms import show_refusal
 from frame.lib.pdf import render_pdf
+from frame.lib.spreadsheet import safe_cell
 from frame.supervision import actions, packs, rules, selectors
 from frame.supervision.access import (
     access_action,
@@ -65,14 +66,6 @@ class StaffRequest(HttpRequest):
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _show_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
@@ -121,7 +114,7 @@ def supervision_new(request: StaffRequest) -> HttpResponse:
         try:
             made = actions.record_supervision(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -158,7 +151,7 @@ def supervision_error(request: StaffRequest, supervision_id: uuid.UUID) -> HttpR
                 supervision=supervision, by=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "The entry is now marked as recorded in error.")
             return redirect("supervision:log")
@@ -194,7 +187,7 @@ def case_new(request: StaffRequest, supervision_id: uuid.UUID) -> HttpResponse:
                 actions=form.action_lines(),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"Case {client.case_code} added to this supervision.")
             return redirect("supervision:detail", supervision_id=supervision.pk)
@@ -223,7 +216,7 @@ def requirement(request: StaffRequest) -> HttpResponse:
         try:
             actions.set_requirement(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Your supervision requirement is saved.")
             return redirect("supervision:log")
@@ -238,7 +231,7 @@ def break_new(request: StaffRequest) -> HttpResponse:
         try:
             made = actions.record_break(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"{made.month:%B %Y} is documented as a break.")
             return redirect("supervision:log")
@@ -286,14 +279,6 @@ def record_pdf(request: StaffRequest) -> HttpResponse:
     return _attachment(
         content, "application/pdf", f"supervision-record-{first:%Y-%m}-to-{last:%Y-%m}.pdf"
     )
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP: prefix with a quote)."""
-    text = "" if value is None else str(value)
-    if text and text[0] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
 
 
 def record_csv(request: StaffRequest) -> HttpResponse:
@@ -391,7 +376,7 @@ def pack_new(request: StaffRequest) -> HttpResponse:
                 ),
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Your preparation pack is ready. Check it before sharing.")
             return redirect("supervision:pack", supervision_pack_id=pack.pk)
@@ -440,7 +425,7 @@ def pack_share(request: StaffRequest, supervision_pack_id: uuid.UUID) -> HttpRes
                 expires_on=form.cleaned_data["expires_on"],
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -504,7 +489,7 @@ def shared_pack(request: StaffRequest, supervision_pack_id: uuid.UUID) -> HttpRe
                 share=share, by=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "Your note is saved. Only you can see it.")
             return redirect("supervision:shared_pack", supervision_pack_id=share.pack_id)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from frame.accounts.models import Role
 from frame.audit.models import Action, AuditEvent
-from frame.outcomes.spreadsheet import safe_cell, to_csv
+from frame.lib.spreadsheet import safe_cell, to_csv
 from tests.factories import MembershipFactory
 from tests.outcomes.builders import course
 
